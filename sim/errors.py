@@ -1,0 +1,109 @@
+"""Errors a user can cause, each reported as one line that names the key or file.
+
+The command line prints these as ``diplosim: error: <line>`` and exits with code 2, with no
+traceback; the Python API raises them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+class DiplosimError(Exception):
+    """Base of the errors caused by input: a message of one line, meant for the user."""
+
+
+class ConfigError(DiplosimError, ValueError):
+    """A config key, type, value or config name is wrong."""
+
+
+class ScenarioError(DiplosimError, ValueError):
+    """A scenario folder or file is missing or malformed; the message names the file and line."""
+
+
+_TYPE_WORDS = {"Integer": "a whole number", "Float": "a number", "bool": "true or false", "String": "a string"}
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    while exc is not None and exc not in out:
+        out.append(exc)
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return out
+
+
+def _schema_fields(type_name: str) -> list[str]:
+    from dataclasses import fields, is_dataclass
+
+    from . import config, params
+
+    for mod in (config, params):
+        cls = getattr(mod, type_name, None)
+        if cls is not None and is_dataclass(cls):
+            return [f.name for f in fields(cls)]
+    return []
+
+
+def _override_for(key: str, overrides: list[str]) -> str | None:
+    for ov in overrides:
+        if ov.lstrip("+~").split("=", 1)[0] == key:
+            return ov
+    return None
+
+
+def explain_hydra_error(exc: BaseException, overrides: list[str]) -> str:
+    """Turn an exception raised by Hydra's compose into one line naming the key.
+
+    Args:
+        exc: The exception raised by ``hydra.compose``.
+        overrides: The overrides that were being composed.
+
+    Returns:
+        A one-line message for the user.
+    """
+    chain = _chain(exc)
+    for e in chain:
+        name = type(e).__name__
+        text = str(e)
+        full_key = getattr(e, "full_key", None)
+        if name == "MissingConfigException":
+            m = re.search(r"Could not find '([^/']+)/([^']+)'", text)
+            if m:
+                group, value = m.groups()
+                options = [o.strip() for o in re.findall(r"^\t(\S+)$", text, flags=re.M)]
+                options = [o for o in options if not o.endswith("_schema")]
+                return f"{group}={value}: no such {group} (available: {', '.join(options) or 'none'})"
+        if name == "OverrideParseException":
+            m = re.search(r"Error parsing override '([^']*)'", text)
+            bad = m.group(1) if m else text.splitlines()[0]
+            return f"cannot read the override '{bad}': write KEY=VALUE, e.g. run.replicates=5000"
+        if full_key and name in ("ConfigAttributeError", "ConfigKeyError"):
+            ref = getattr(e, "ref_type", None) or getattr(e, "object_type", None)
+            ref_name = getattr(ref, "__name__", str(ref))
+            if "not in struct" in text and "Dict" in str(getattr(e, "ref_type", "")):
+                return (f"{full_key}: no such entry in this policy; list the actor under "
+                        f"third_parties in its conf/policy/ file to set it")
+            valid = _schema_fields(ref_name)
+            hint = f" (valid keys: {', '.join(valid)})" if valid else ""
+            return f"{full_key}: unknown key{hint}"
+        if full_key and name == "ValidationError":
+            first = text.splitlines()[0]
+            m = re.search(r"converted to (\w+)|not a valid (\w+)", first)
+            want = _TYPE_WORDS.get(next((g for g in (m.groups() if m else ()) if g), ""), None)
+            ov = _override_for(str(full_key), overrides)
+            shown = ov.lstrip("+") if ov else str(full_key)
+            return f"{shown}: wrong type, must be {want}" if want else f"{shown}: {first}"
+        if "is not a subclass of ThirdPartyOverride" in text:
+            ov = next((o for o in overrides if o.startswith("+policy.third_parties.")), "+policy.third_parties")
+            key = ".".join(ov.lstrip("+").split("=")[0].split(".")[:3])
+            return (f"{key}: an actor cannot be added to a policy from the command line; list it under "
+                    f"third_parties in its conf/policy/ file")
+    first = next((ln for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+    return first
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an error's message."""
+    text: Any = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
