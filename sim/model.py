@@ -537,7 +537,7 @@ class CrisisModel(mesa.Model):
         z = p.cf_intercept + p.cf_w_casualties * np.log1p(self.casualties) + p.cf_w_pressure * self.pressure \
             + p.cf_w_facilitation * self.facilitated + p.cf_w_danger * danger \
             - p.cf_w_grievance * self.grievance - p.cf_w_commitment * self.commitment
-        p_will = 1.0 / (1.0 + np.exp(-z))
+        p_will = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
         # Channels: 0 = hotline (both accept it), 1 + k = third party k's facilitation or public
         # mediation, accepted by side b with probability accept_facilitation[b] or accept_mediation[b]
         # (the same uniform, so a channel a side refuses outright is never used).
@@ -697,7 +697,10 @@ REPORTERS = ("highest_rung", "strikes", "war", "nuclear", "ceasefire", "day_ceas
 
 def _reporter(key: str):
     def report(model: CrisisModel) -> Any:
-        value = model.outcomes()[key][0]
+        cached = getattr(model, "_reported", None)
+        if cached is None or cached[0] != model.day:  # compute the outcomes once per day, not per reporter
+            cached = model._reported = (model.day, model.outcomes())
+        value = cached[1][key][0]
         if key == "broker":
             return model.broker_names()[value] if value >= 0 else "none"
         return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,41 @@
+"""Shared helpers for the tests: temporary scenario folders and small runs."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import yaml
+
+from sim.config import SCENARIOS_DIR
+
+
+def copy_scenario(tmp_path: Path, name: str, source: str = "pahalgam_2025") -> Path:
+    """Copy a scenario folder into tmp_path under a new name (load_scenario caches by name)."""
+    dest = tmp_path / name
+    shutil.copytree(SCENARIOS_DIR / source, dest)
+    meta = yaml.safe_load((dest / "scenario.yaml").read_text())
+    meta["name"] = name
+    (dest / "scenario.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
+    return dest
+
+
+def edit_yaml(folder: Path, edit) -> None:
+    meta = yaml.safe_load((folder / "scenario.yaml").read_text())
+    edit(meta)
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
+
+
+def set_actor_values(folder: Path, values: dict[tuple[str, str], str]) -> None:
+    """Set actors.csv values by (actor, key)."""
+    path = folder / "actors.csv"
+    with path.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if (row["actor"], row["key"]) in values:
+            row["value"] = values[(row["actor"], row["key"])]
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["actor", "key", "value", "source"])
+        writer.writeheader()
+        writer.writerows(rows)
