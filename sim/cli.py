@@ -66,7 +66,9 @@ def format_table(summary: dict, title: str) -> str:
     rows = [title, f"{'outcome':52s} {'estimate':>9s}  {'95% CI':>19s} {'n':>8s}"]
     for key, label in HEADLINE.items():
         e = summary.get(key)
-        if e is None or e["estimate"] is None:
+        if e is None:
+            continue  # not an outcome of this horizon
+        if e["estimate"] is None:
             rows.append(f"{label:52s} {'—':>9s}  {'':>19s} {e['n'] if e else 0:>8d}")
             continue
         digits = 3 if key.startswith("p_") else 1
@@ -122,13 +124,18 @@ def _run(overrides: list[str], show_cfg: bool) -> int:
 
     from .config import compose_config
     from .ensemble import run_ensemble
-    from .results import write_results
+    from .model import build_inputs
+    from .results import destination, write_results
 
     started = dt.datetime.now(dt.timezone.utc)
     cfg = compose_config(overrides)
     if show_cfg:
         print(OmegaConf.to_yaml(cfg), end="")
         return 0
+    # Check the scenario, the policy and the results directory before printing or running anything,
+    # so that bad input gives one line on stderr and wastes no work.
+    build_inputs(cfg)
+    destination(cfg, started)
     run = cfg.run
     print(f"diplosim {_version()}: scenario {cfg.scenario.name}, policy {cfg.policy.name}, "
           f"{run.horizon} horizon: {run.replicates:,} replicates x {run.days} days, seed {run.seed}, "

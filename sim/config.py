@@ -17,6 +17,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from .errors import ConfigError
 from .params import ModelParams
@@ -188,6 +189,10 @@ def validate(cfg: DictConfig) -> None:
         value = OmegaConf.select(cfg, key)
         if value not in choices:
             raise ConfigError(f"{key}={value} is not valid: choose one of {', '.join(choices)}")
+    run_name = cfg.run.name
+    if run_name and (run_name.startswith(".") or "/" in run_name or "\\" in run_name):
+        raise ConfigError(f"run.name={run_name} is not valid: must be a plain folder name "
+                          f"(no '/' or '\\', not starting with '.')")
     if cfg.run.executor == "serial" and cfg.run.workers != 1:
         raise ConfigError(f"run.workers={cfg.run.workers} needs run.executor=processes (serial runs use 1 worker)")
     for name, spec in ((f.name, f.metadata) for f in fields(ModelParams)):
@@ -229,7 +234,10 @@ def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
         raise ConfigError(explain_hydra_error(exc, overrides)) from None
     finally:
         GlobalHydra.instance().clear()
-    validate(cfg)
+    try:
+        validate(cfg)
+    except OmegaConfBaseException as exc:  # e.g. run.days=${run.foo}: an interpolation that cannot resolve
+        raise ConfigError(explain_hydra_error(exc, overrides)) from None
     OmegaConf.set_readonly(cfg, True)
     return cfg
 

@@ -174,7 +174,8 @@ def run_ensemble(cfg: DictConfig | None = None, *, overrides: list[str] | tuple[
                                                         ["none", *broker_names])
     daily = _daily_frame(results, inputs, R)
     sc = inputs.scenario
-    summary = summarise(outcomes, int(cfg.run.days), broker_names, sc.third_party_ids, sc.belligerent_ids)
+    summary = summarise(outcomes, int(cfg.run.days), broker_names, sc.third_party_ids, sc.belligerent_ids,
+                        horizon=str(cfg.run.horizon))
     timings = {"inputs_s": t_inputs, "simulate_s": t_sim,
                "replicate_days_per_s": R * int(cfg.run.days) / t_sim if t_sim > 0 else math.nan,
                "block_s_total": float(sum(r["seconds"] for r in results))}

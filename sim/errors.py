@@ -67,6 +67,11 @@ def explain_hydra_error(exc: BaseException, overrides: list[str]) -> str:
         name = type(e).__name__
         text = str(e)
         full_key = getattr(e, "full_key", None)
+        if "is not a subclass of ThirdPartyOverride" in text:
+            ov = next((o for o in overrides if o.startswith("+policy.third_parties.")), "+policy.third_parties")
+            key = ".".join(ov.lstrip("+").split("=")[0].split(".")[:3])
+            return (f"{key}: an actor cannot be added to a policy from the command line; list it under "
+                    f"third_parties in its conf/policy/ file")
         if name == "MissingConfigException":
             m = re.search(r"Could not find '([^/']+)/([^']+)'", text)
             if m:
@@ -94,11 +99,10 @@ def explain_hydra_error(exc: BaseException, overrides: list[str]) -> str:
             ov = _override_for(str(full_key), overrides)
             shown = ov.lstrip("+") if ov else str(full_key)
             return f"{shown}: wrong type, must be {want}" if want else f"{shown}: {first}"
-        if "is not a subclass of ThirdPartyOverride" in text:
-            ov = next((o for o in overrides if o.startswith("+policy.third_parties.")), "+policy.third_parties")
-            key = ".".join(ov.lstrip("+").split("=")[0].split(".")[:3])
-            return (f"{key}: an actor cannot be added to a policy from the command line; list it under "
-                    f"third_parties in its conf/policy/ file")
+    for e in chain:  # e.g. an interpolation that cannot be resolved: name the key it sits in
+        full_key = getattr(e, "full_key", None)
+        if full_key and "Interpolation" in type(e).__name__:
+            return f"{full_key}: {str(e).splitlines()[0]}"
     first = next((ln for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
     return first
 

@@ -84,7 +84,7 @@ def _entry(est: tuple[float, float, float], n: int) -> dict[str, Any]:
 
 
 def summarise(df: pd.DataFrame, days: int, broker_names: Iterable[str], third_parties: Iterable[str],
-              belligerents: Iterable[str]) -> dict[str, dict[str, Any]]:
+              belligerents: Iterable[str], horizon: str = "crisis") -> dict[str, dict[str, Any]]:
     """Estimates with 95% intervals from the per-replicate outcome table.
 
     Args:
@@ -93,6 +93,7 @@ def summarise(df: pd.DataFrame, days: int, broker_names: Iterable[str], third_pa
         broker_names: Names of the broker codes, code 0 first.
         third_parties: Third-party ids (for engagement and affinity-change entries).
         belligerents: The two belligerent ids.
+        horizon: ``"era"`` adds the rate of crisis onsets per decade.
 
     Returns:
         ``{outcome: {estimate, ci_low, ci_high, n}}``.
@@ -117,7 +118,9 @@ def summarise(df: pd.DataFrame, days: int, broker_names: Iterable[str], third_pa
     prop("p_third_party_engaged", df["third_party_engaged"])
     out["median_casualties"] = _entry(median_ci(df["casualties"].to_numpy()), n)
     out["mean_loc_incidents"] = _entry(mean_ci(df["loc_incidents"].to_numpy()), n)
-    out["mean_crises_per_decade"] = _entry(tuple(v * 3650.0 / days for v in mean_ci(df["crises"].to_numpy())), n)
+    if horizon == "era":
+        per_decade = tuple(v * 3650.0 / days for v in mean_ci(df["crises"].to_numpy()))
+        out["mean_crises_per_decade"] = _entry(per_decade, n)
     n_cf = int(df["ceasefire"].sum())
     for code, name in enumerate(broker_names):
         out[f"share_brokered_{name}"] = _entry(wilson(int((df["broker"] == code).sum()), n_cf), n_cf)

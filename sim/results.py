@@ -88,6 +88,31 @@ def default_name(cfg: Any, when: dt.datetime) -> str:
     return f"{when.strftime('%Y-%m-%dT%H-%M-%S')}_{cfg.scenario.name}_{cfg.policy.name}"
 
 
+def destination(cfg: Any, started: dt.datetime, out_dir: str | Path | None = None, name: str | None = None) -> Path:
+    """The results directory a run will write, checked before any work is done.
+
+    Raises:
+        ConfigError: the destination exists already (results are never overwritten) or its name
+            is not a plain folder name.
+    """
+    base = Path(out_dir if out_dir is not None else cfg.run.output_dir)
+    if not base.is_absolute():
+        base = Path.cwd() / base
+    leaf = name or cfg.run.name or default_name(cfg, started)
+    if leaf in (".", "..") or Path(leaf).name != leaf or "\\" in leaf:
+        raise ConfigError(f"run.name: '{leaf}' is not a plain folder name")
+    final = base / leaf
+    if final.exists():
+        raise ConfigError(f"run.name: results directory {final} exists already; choose another run.name")
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"run.output_dir: cannot create {base} ({exc.strerror or exc})") from None
+    if not os.access(base, os.W_OK):
+        raise ConfigError(f"run.output_dir: {base} is not writable")
+    return final
+
+
 def write_results(result: EnsembleResult, started: dt.datetime, out_dir: str | Path | None = None,
                   name: str | None = None, argv: list[str] | None = None) -> Path:
     """Write a results directory atomically.
@@ -102,13 +127,8 @@ def write_results(result: EnsembleResult, started: dt.datetime, out_dir: str | P
         ConfigError: the destination exists already (results are never overwritten).
     """
     cfg = result.cfg
-    base = Path(out_dir if out_dir is not None else cfg.run.output_dir)
-    if not base.is_absolute():
-        base = Path.cwd() / base
-    final = base / (name or cfg.run.name or default_name(cfg, started))
-    if final.exists():
-        raise ConfigError(f"run.name: results directory {final} exists already; choose another run.name")
-    base.mkdir(parents=True, exist_ok=True)
+    final = destination(cfg, started, out_dir, name)
+    base = final.parent
     tmp = base / f".tmp-{final.name}-{os.getpid()}"
     try:
         tmp.mkdir()

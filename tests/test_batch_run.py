@@ -22,7 +22,9 @@ def test_batch_run_returns_one_row_per_run_with_every_reporter(batch):
     assert len(batch) == 6
     for row in batch:
         assert set(REPORTERS) <= set(row)
-        assert int(row["Step"]) == 39  # the model stops itself at its 40-day horizon
+        # The model stops itself at its 40-day horizon although max_steps is 100. Mesa 3.3 labels
+        # that last row Step 39 (steps - 1), Mesa 3.5 labels it 40.0.
+        assert int(row["Step"]) in (39, 40)
 
 
 def test_batch_run_rows_equal_the_model_stepped_directly_and_the_ensemble(batch):
