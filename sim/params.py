@@ -37,6 +37,9 @@ class ModelParams:
     w_grievance: float = param(
         1.0, "Weight of grievance (need to retaliate) in the drive to escalate",
         "utility/grievance", 0.0, 10.0, "grievance is in utility units by construction")
+    w_retaliation_norm: float = param(
+        3.0, "Drive to escalate of a side with a retaliation norm whose grievance is not yet answered by a strike",
+        "utility", 0.0, 20.0, "India's post-2016 norm: mass-casualty attacks answered with strikes (MODEL.md §1); size tuned; hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     w_reciprocity: float = param(
         8.0, "Weight of a perceived gap above (opponent higher than self) in the drive to escalate",
         "utility/rung", 0.0, 10.0, "tit-for-tat reciprocity; tuned to the 2019 and 2025 strike/counter-strike sequences")
@@ -60,13 +63,13 @@ class ModelParams:
         "utility", 0.0, 50.0, "tuned: peacetime rung 0 is stable (no crisis without a trigger, DOMAIN §2d)")
     threshold_rung2: float = param(
         2.5, "One-off threshold of moving from rung 1 to 2 (LoC shelling)", "utility", 0.0, 50.0,
-        "tuned: LoC firing followed the 2025 attack within 2 days (DOMAIN §4d)")
+        "tuned: LoC firing followed the 2025 attack within 2 days (DOMAIN §4d); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     threshold_rung3: float = param(
         6.5, "One-off threshold of moving from rung 2 to 3 (cross-border strikes)",
-        "utility", 0.0, 50.0, "tuned to P(strikes | post-2016 crisis) ≈ 0.75 (MODEL.md §8)")
+        "utility", 0.0, 50.0, "tuned to P(strikes | post-2016 crisis) ≈ 0.75 (MODEL.md §8); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     threshold_rung4: float = param(
         1.5, "One-off threshold of moving from rung 3 to 4 (conventional war)",
-        "utility", 0.0, 50.0, "tuned to P(war | crisis) pre-1998 ≈ 0.2-0.5 with nuclear danger off (MODEL.md §8)")
+        "utility", 0.0, 50.0, "tuned to P(war | crisis) pre-1998 ≈ 0.2-0.5 with nuclear danger off (MODEL.md §8); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     threshold_rung5: float = param(
         12.0, "One-off threshold of moving from rung 4 to 5 (nuclear use)",
         "utility", 0.0, 200.0, "assumed: first use is a last resort even for a first-use doctrine")
@@ -87,7 +90,7 @@ class ModelParams:
         "utility", 0.0, 20.0, "deterrence (DOMAIN §4c); tuned with cost_rung3")
     danger_rung4: float = param(
         10.0, "Nuclear danger added to the daily cost of being at rung 4 when both sides are nuclear",
-        "utility", 0.0, 50.0, "tuned to P(war | post-1998 crisis) ≤ 0.11 (MODEL.md §8; 0/9 or 1/9, DOMAIN §2a)")
+        "utility", 0.0, 50.0, "tuned to P(war | post-1998 crisis) ≤ 0.11 (MODEL.md §8; 0/9 or 1/9, DOMAIN §2a); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     danger_rung5: float = param(
         30.0, "Nuclear danger added to the daily cost of being at rung 5 when both sides are nuclear",
         "utility", 0.0, 500.0, "no nuclear use in 78 years and 19 crises (DOMAIN §2a)")
@@ -104,7 +107,7 @@ class ModelParams:
         "grievance/day", 0.0, 10.0, "tuned: Pakistan answered 2019 and 2025 strikes within 1-2 days")
     grievance_per_log_death: float = param(
         3.1, "Grievance added to the victim per log1p(deaths) of a militant attack",
-        "grievance", 0.0, 10.0, "tuned: India moved to coercion the day after Pahalgam (26 killed → grievance ≈10.2)")
+        "grievance", 0.0, 10.0, "tuned: India moved to coercion the day after Pahalgam (26 killed → grievance ≈10.2); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     grievance_iwt_abeyance: float = param(
         0.8, "Grievance added at the start to a water-dependent side when the Indus Waters Treaty is in abeyance",
         "grievance", 0.0, 10.0, "Pakistan's NSC: diversion would be 'an act of war' (DOMAIN §1a row 19); size assumed")
@@ -160,12 +163,12 @@ class ModelParams:
         0.01, "Share of leverage used up per day of pressure", "fraction/day", 0.0, 1.0,
         "mediation dilemma: leverage fades (Beardsley 2008, DOMAIN §4a); size assumed")
     leverage_recovery_days: float = param(
-        180.0, "Time constant of leverage's recovery", "days", 1.0, 36500.0, "DOMAIN §6 mediation_leverage_halflife_days 180")
+        180.0, "Time constant of leverage's recovery", "days", 1.0, 36500.0, "DOMAIN §6 mediation_leverage_halflife_days 180, used as a time constant (half-life ≈125 d)")
 
     # --- Ceasefire (steps 4-5) ----------------------------------------------------------------
     cf_intercept: float = param(
         -2.0, "Log-odds intercept of a belligerent's daily willingness to cease fire during fighting",
-        "log-odds", -20.0, 20.0, "tuned: ceasefire ≈3-4 days after first strikes (DOMAIN §4d)")
+        "log-odds", -20.0, 20.0, "tuned: ceasefire ≈3-4 days after first strikes (DOMAIN §4d); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     cf_w_casualties: float = param(
         0.3, "Log-odds per log1p(own casualties)", "log-odds", 0.0, 10.0, "assumed")
     cf_w_pressure: float = param(
@@ -174,6 +177,9 @@ class ModelParams:
     cf_w_facilitation: float = param(
         0.7, "Log-odds on a day a third party carries messages (face-saving)", "log-odds", 0.0, 10.0,
         "mediation raises agreement odds 2-3x (ICB 62% vs 20%, DOMAIN §4a)")
+    cf_w_neutral_site: float = param(
+        0.5, "Log-odds with a standing neutral-site framework for talks (a venue both accept, face-saving)",
+        "log-odds", 0.0, 10.0, "assumed; direction from mediation and facilitation effects (DOMAIN §4a)")
     cf_w_danger: float = param(
         1.0, "Log-odds per unit of nuclear danger at the current highest rung", "log-odds", 0.0, 10.0,
         "2025 'alarming intelligence' spurred contacts (DOMAIN §4c); size assumed")
@@ -190,6 +196,9 @@ class ModelParams:
     cf_guarantee_factor: float = param(
         0.7, "Break-hazard multiplier for a ceasefire agreed through a third party (a guarantor watches)",
         "factor", 0.0, 1.0, "Fortna 2003: third-party guarantees make ceasefires last (DOMAIN §4b); size assumed")
+    understanding_halflife_days: float = param(
+        1095.0, "Half-life of a LoC ceasefire understanding in calm times (no fighting)", "days", 1.0, 36500.0,
+        "2003 understanding held ≈3 years, 2021 ≈4 years; 2018 (weak backing) ≈3 months (DOMAIN §2e)")
     cf_spoiler_break_prob: float = param(
         0.5, "Chance that a militant attack during a ceasefire breaks it", "probability", 0.0, 1.0, "assumed")
     cf_settle_days: float = param(

@@ -1,0 +1,123 @@
+"""The scenario library: every scenario with every policy, the record inside the model's range,
+inheritance between scenario folders, and conditions resolved from the record."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.calibration import HISTORICAL
+from sim.config import available
+from sim.model import CrisisModel, build_inputs
+from sim.scenario import list_scenarios, load_scenario
+
+SCENARIOS = list_scenarios()
+POLICIES = available("policy")
+
+
+def test_the_library_holds_the_presets_of_the_record():
+    for name in (*HISTORICAL, "era_2025"):
+        assert name in SCENARIOS
+    for name in HISTORICAL:
+        sc = load_scenario(name)
+        assert {"highest_rung", "duration_days", "ending"} <= set(sc.observed), name
+        assert sc.sources, name
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_policy_runs_on_every_scenario_with_invariants(scenario):
+    for policy in POLICIES:
+        cfg = sim.compose_config([f"scenario={scenario}", f"policy={policy}", "run.days=40"])
+        m = CrisisModel(build_inputs(cfg), replicates=64, seed=3)
+        while m.running:
+            m.step()
+            assert 0 <= m.rung.min() and m.rung.max() <= 5
+            assert np.isfinite(m.grievance).all() and np.isfinite(m.aff).all()
+            assert (m.daily_rungs[m.day].sum(1) == 64).all()
+        out = m.outcomes()
+        assert (out["nuclear"] <= out["war"]).all()
+
+
+@pytest.fixture(scope="module")
+def historical_runs():
+    return {name: sim.run_ensemble(overrides=[f"scenario={name}", "run.replicates=2000", "run.days=180",
+                                              "run.progress=false"]).outcomes for name in HISTORICAL}
+
+
+# Known misses of the calibrated model, kept visible (strict: the test fails if they start passing):
+# Kargil's limited war (rung 4) under nuclear deterrence, and Mumbai 2008, where India did not
+# even shell across the LoC after 166 deaths. See results/backtest/report.md.
+KNOWN_MISSES = {
+    "kargil_1999": "the model keeps Kargil below war: P(rung 4) is about 0 under nuclear danger",
+    "mumbai_2008": "the model escalates after 166 deaths; the record stayed at coercion (rung 1)",
+}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[n]))
+                                  if n in KNOWN_MISSES else n for n in HISTORICAL])
+def test_observed_highest_rung_lies_in_the_models_90_percent_range(historical_runs, name):
+    hi = historical_runs[name]["highest_rung"].to_numpy()
+    lo, up = np.quantile(hi, [0.05, 0.95])
+    observed = load_scenario(name).observed["highest_rung"]
+    assert lo <= observed <= up, f"{name}: observed {observed}, model 90% range [{lo}, {up}]"
+
+
+def test_pre_nuclear_presets_fight_wars_more_often_than_nuclear_ones(historical_runs):
+    pre = np.mean([historical_runs[n]["war"].mean() for n in ("rann_kutch_1965", "kashmir_1965")])
+    post = np.mean([historical_runs[n]["war"].mean() for n in HISTORICAL if n not in ("rann_kutch_1965", "kashmir_1965")])
+    assert pre > post + 0.05
+
+
+def test_a_child_scenario_inherits_and_overrides_its_base():
+    base, child = load_scenario("twin_peaks_2001"), load_scenario("kaluchak_2002")
+    assert child.actors == base.actors  # the actor list is inherited
+    assert child.trigger["date"] == "2002-05-14" and base.trigger["date"] == "2001-12-13"
+    assert child.observed["highest_rung"] == 2 and base.observed["highest_rung"] == 1  # never inherited
+    ind = child.belligerent_ids.index("IND")
+    assert child.belligerent_params["rung0"][ind] == 1 and base.belligerent_params["rung0"][ind] == 0
+    assert "IRN" not in child.actors and "ARE" not in load_scenario("rann_kutch_1965").actors
+
+
+def test_baseline_takes_the_conditions_of_each_year():
+    def conditions(name, *extra):
+        return build_inputs(sim.compose_config([f"scenario={name}", *extra])).conditions
+    assert conditions("pahalgam_2025")["loc_understanding"] is True
+    assert conditions("twin_peaks_2001")["loc_understanding"] is False  # before the 2003 ceasefire
+    assert conditions("kashmir_1965")["hotline"] is False
+    assert conditions("twin_peaks_2001", "policy=cbm_package")["loc_understanding"] is True
+    assert conditions("pahalgam_2025", "policy=economic_cooperation")["indus_waters_treaty"] == "in_force"
+
+
+def test_public_mediation_follows_the_record_unless_a_policy_sets_it():
+    def offers(name, policy="baseline"):
+        inp = build_inputs(sim.compose_config([f"scenario={name}", f"policy={policy}"]))
+        return dict(zip(inp.scenario.third_party_ids, zip(inp.tp_policy["public_mediation"],
+                                                           inp.tp_policy["public_mediation_from_day"])))
+    assert offers("pahalgam_2025")["USA"] == (1.0, 19.0)  # Trump's offer of 11 May 2025
+    assert offers("pulwama_2019")["USA"][0] == 0.0
+    assert offers("pulwama_2019", "us_public_mediation")["USA"] == (1.0, 0.0)
+
+
+def test_the_nuclear_counterfactual_switch():
+    on = build_inputs(sim.compose_config(["scenario=pahalgam_2025"]))
+    off = build_inputs(sim.compose_config(["scenario=pahalgam_2025", "scenario.nuclear=false"]))
+    assert on.nuclear and not off.nuclear and not build_inputs(sim.compose_config(["scenario=kashmir_1965"])).nuclear
+
+
+def test_era_preset_sets_the_era_horizon():
+    cfg = sim.compose_config(["scenario=era_2025"])
+    assert cfg.run.horizon == "era" and cfg.run.days == 3650
+    assert sim.compose_config(["scenario=era_2025", "run.days=365"]).run.days == 365
+
+
+def test_parameter_arrays_equal_to_the_defaults_change_nothing():
+    cfg = sim.compose_config(["run.replicates=600", "run.days=60", "run.progress=false", "run.block_size=300"])
+    plain = sim.run_ensemble(cfg)
+    arrays = {k: np.full(600, float(cfg.params[k])) for k in ("threshold_rung3", "w_pressure", "cf_intercept")}
+    design = sim.run_ensemble(cfg, param_arrays=arrays)
+    pd.testing.assert_frame_equal(plain.outcomes, design.outcomes, check_exact=True)
+    moved = sim.run_ensemble(cfg, param_arrays={"threshold_rung3": np.linspace(2, 12, 600)})
+    hi = moved.outcomes["strikes"].to_numpy()
+    assert hi[:200].mean() > hi[-200:].mean() + 0.2  # low thresholds strike more
