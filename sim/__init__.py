@@ -7,13 +7,16 @@ The Python API, for notebooks::
     result = sim.run_ensemble(cfg)
     result.summary_frame()      # estimates with 95% intervals
     result.outcomes             # one row per replicate (pandas)
+    sim.compare(result, sim.run_ensemble(sim.compose_config(["policy=baseline", "run.replicates=5000"])))
+                                # paired differences on the same seeds, with paired and unpaired CIs
 """
 
 from .config import compose_config
-from .ensemble import EnsembleResult, run_ensemble
+from .collect import collect
+from .ensemble import EnsembleResult, compare, run_ensemble
 from .errors import ConfigError, DiplosimError, ScenarioError
 from .model import CrisisModel, build_inputs
 from .scenario import load_scenario
 
 __all__ = ["CrisisModel", "ConfigError", "DiplosimError", "EnsembleResult", "ScenarioError", "build_inputs",
-           "compose_config", "load_scenario", "run_ensemble"]
+           "collect", "compare", "compose_config", "load_scenario", "run_ensemble"]

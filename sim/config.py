@@ -27,8 +27,18 @@ PROJECT_ROOT = Path(os.environ.get("DIPLOSIM_HOME", Path(__file__).resolve().par
 CONF_DIR = PROJECT_ROOT / "conf"
 SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
 
-EXECUTORS = ("serial", "processes")
+EXECUTORS = ("serial", "processes", "dask")
+CLUSTERS = ("local", "slurm")
 HORIZONS = ("crisis", "era")
+
+
+@dataclass
+class DaskConfig:
+    """How ``run.executor=dask`` reaches its workers (see also the ``cluster`` group)."""
+
+    address: str = ""  # tcp://host:8786 of a running scheduler; empty: start the cluster of `cluster`
+    dashboard: bool = False  # serve the dask dashboard (http://localhost:8787) of a LocalCluster
+    connect_timeout: int = 30  # seconds to wait for the scheduler at `address`
 
 
 @dataclass
@@ -45,29 +55,43 @@ class RunConfig:
     progress: bool = True
     output_dir: str = "results"
     name: str = ""
+    figures: bool = True  # write figures (PNG, SVG) and report.md/report.html into the results directory
+    retries: int = 3  # times a block is retried after its worker died
+    work_dir: str = ""  # finished blocks, kept until the run is written (default: <output_dir>/.work)
+    design: str = ""  # CSV or Parquet file: a column per parameter, a row per design point
+    dask: DaskConfig = field(default_factory=DaskConfig)
 
 
 @dataclass
 class ScenarioConfig:
-    """Which scenario folder to load: ``scenarios/<name>/`` unless ``dir`` names another folder."""
+    """Which scenario folder to load: ``scenarios/<name>/`` unless ``dir`` names another folder.
+
+    ``nuclear`` overrides whether both sides are nuclear-armed (a counterfactual switch).
+    """
 
     name: str = "pahalgam_2025"
     dir: str = ""
+    nuclear: Optional[bool] = None  # null: as in the scenario; false: the non-nuclear counterfactual
 
 
 @dataclass
 class CBMConfig:
-    """Confidence-building measures in force at the start of the run (MODEL.md §5)."""
+    """Confidence-building measures in force (MODEL.md §5); null means as in the scenario."""
 
-    loc_understanding: bool = True
-    missile_prenotification: bool = True
-    nuclear_nonattack_list: bool = True
-    people_to_people: bool = False
+    loc_understanding: Optional[bool] = None
+    missile_prenotification: Optional[bool] = None
+    nuclear_nonattack_list: Optional[bool] = None
+    people_to_people: Optional[bool] = None
 
 
 @dataclass
 class ThirdPartyPolicy:
-    """What a third party may do. The scenario gives its propensities; the policy gates them."""
+    """What a third party may do. The scenario gives its propensities; the policy gates them.
+
+    ``public_mediation``, ``public_mediation_from_day`` and ``backing`` left null take the
+    scenario's record (who offered mediation publicly and from which day; how strongly each
+    party backs its ally).
+    """
 
     engage: bool = True
     from_day: int = 0
@@ -76,9 +100,10 @@ class ThirdPartyPolicy:
     pressure: bool = True
     pressure_from_rung: int = 2
     facilitation: bool = True
-    public_mediation: bool = False
-    public_mediation_from_day: int = 0
+    public_mediation: Optional[bool] = None
+    public_mediation_from_day: Optional[int] = None
     back_ally: bool = True
+    backing: Optional[float] = None
 
 
 @dataclass
@@ -95,6 +120,7 @@ class ThirdPartyOverride:
     public_mediation: Optional[bool] = None
     public_mediation_from_day: Optional[int] = None
     back_ally: Optional[bool] = None
+    backing: Optional[float] = None
 
 
 @dataclass
@@ -103,13 +129,38 @@ class PolicyConfig:
 
     name: str = "baseline"
     description: str = ""
-    hotline: bool = True
+    hotline: Optional[bool] = None
     hotline_reliability: float = 0.95
     cbm: CBMConfig = field(default_factory=CBMConfig)
     trade_ties: float = 1.0
-    indus_waters_treaty: str = "abeyance"
+    indus_waters_treaty: Optional[str] = None
+    neutral_site_talks: bool = False
     third_party_default: ThirdPartyPolicy = field(default_factory=ThirdPartyPolicy)
     third_parties: dict[str, ThirdPartyOverride] = field(default_factory=dict)
+
+
+@dataclass
+class ClusterConfig:
+    """Where ``run.executor=dask`` starts its workers when ``run.dask.address`` is empty.
+
+    ``local``: a dask LocalCluster of ``run.workers`` processes on this machine. ``slurm``: a
+    dask-jobqueue SLURMCluster of ``jobs`` batch jobs, each running ``processes`` workers.
+    """
+
+    kind: str = "local"
+    jobs: int = 1
+    cores: int = 1
+    processes: int = 1
+    memory: str = "4GB"
+    walltime: str = "01:00:00"
+    queue: str = ""
+    account: str = ""
+    job_extra_directives: list[str] = field(default_factory=list)
+    job_script_prologue: list[str] = field(default_factory=list)
+    local_directory: str = ""
+    log_directory: str = ""
+    interface: str = ""
+    python: str = ""
 
 
 @dataclass
@@ -120,6 +171,7 @@ class Config:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     run: RunConfig = field(default_factory=RunConfig)
     params: ModelParams = field(default_factory=ModelParams)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
 
 
 def _register() -> None:
@@ -129,6 +181,7 @@ def _register() -> None:
     cs.store(group="policy", name="policy_schema", node=PolicyConfig)
     cs.store(group="run", name="run_schema", node=RunConfig)
     cs.store(group="params", name="params_schema", node=ModelParams)
+    cs.store(group="cluster", name="cluster_schema", node=ClusterConfig)
 
 
 _register()
@@ -140,19 +193,26 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "run.workers": (1, 1024, "a positive whole number"),
     "run.block_size": (1, 10**7, "a positive whole number"),
     "run.seed": (0, 2**63 - 1, "a non-negative whole number"),
+    "run.retries": (0, 100, "a whole number from 0 to 100"),
+    "run.dask.connect_timeout": (1, 86400, "a positive number of seconds"),
+    "cluster.jobs": (1, 10**4, "a positive whole number"),
+    "cluster.cores": (1, 10**4, "a positive whole number"),
+    "cluster.processes": (1, 10**4, "a positive whole number"),
     "policy.hotline_reliability": (0.0, 1.0, "a probability in [0, 1]"),
     "policy.trade_ties": (0.0, 10.0, "a multiplier in [0, 10]"),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "run.executor": EXECUTORS,
     "run.horizon": HORIZONS,
-    "policy.indus_waters_treaty": ("in_force", "abeyance"),
+    "cluster.kind": CLUSTERS,
+    "policy.indus_waters_treaty": ("in_force", "abeyance", None),
 }
 _TP_RANGES: dict[str, tuple[float, float, str]] = {
     "from_day": (0, 365 * 200, "a non-negative day"),
     "public_mediation_from_day": (0, 365 * 200, "a non-negative day"),
     "intensity": (0.0, 100.0, "a multiplier in [0, 100]"),
     "pressure_from_rung": (0, 5, "a rung from 0 to 5"),
+    "backing": (0.0, 100.0, "a propensity in [0, 100]"),
 }
 
 
@@ -188,13 +248,16 @@ def validate(cfg: DictConfig) -> None:
     for key, choices in _CHOICES.items():
         value = OmegaConf.select(cfg, key)
         if value not in choices:
-            raise ConfigError(f"{key}={value} is not valid: choose one of {', '.join(choices)}")
+            names = ", ".join("null (as in the scenario)" if c is None else c for c in choices)
+            raise ConfigError(f"{key}={value} is not valid: choose one of {names}")
     run_name = cfg.run.name
     if run_name and (run_name.startswith(".") or "/" in run_name or "\\" in run_name):
         raise ConfigError(f"run.name={run_name} is not valid: must be a plain folder name "
                           f"(no '/' or '\\', not starting with '.')")
     if cfg.run.executor == "serial" and cfg.run.workers != 1:
-        raise ConfigError(f"run.workers={cfg.run.workers} needs run.executor=processes (serial runs use 1 worker)")
+        raise ConfigError(f"run.workers={cfg.run.workers} needs run.executor=processes or dask "
+                          f"(serial runs use 1 worker)")
+    _validate_distributed(cfg)
     for name, spec in ((f.name, f.metadata) for f in fields(ModelParams)):
         lo, hi = spec["range"]
         _check_range(f"params.{name}", cfg.params[name], lo, hi, f"a number in [{lo}, {hi}] ({spec['unit']})")
@@ -204,6 +267,27 @@ def validate(cfg: DictConfig) -> None:
         for key, (lo, hi, valid) in _TP_RANGES.items():
             if tp[key] is not None:
                 _check_range(f"policy.{where}.{key}", tp[key], lo, hi, valid)
+
+
+def _validate_distributed(cfg: DictConfig) -> None:
+    """Checks of the dask settings that a schema cannot express."""
+    run, cluster = cfg.run, cfg.cluster
+    address = str(run.dask.address)
+    if address and "://" not in address:
+        raise ConfigError(f"run.dask.address={address} is not valid: write the scheduler's address as "
+                          f"tcp://HOST:PORT (or tls://, ucx://)")
+    if cluster.processes > cluster.cores:
+        raise ConfigError(f"cluster.processes={cluster.processes} is more than cluster.cores={cluster.cores}: "
+                          f"each dask worker needs a core")
+    if cluster.kind != "local" and run.executor != "dask":
+        raise ConfigError(f"cluster={cluster.kind} needs run.executor=dask")
+    if run.executor == "dask" and (address or cluster.kind != "local") and run.workers != 1:
+        where = f"the scheduler at {address}" if address else \
+            "cluster.jobs x cluster.processes (the SLURM jobs)"
+        raise ConfigError(f"run.workers={run.workers} has no effect here: the workers are those of {where}")
+    if address and cluster.kind != "local":
+        raise ConfigError(f"run.dask.address={address} and cluster={cluster.kind} both say where the workers are: "
+                          f"give one")
 
 
 def available(group: str) -> list[str]:

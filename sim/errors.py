@@ -79,6 +79,11 @@ def explain_hydra_error(exc: BaseException, overrides: list[str]) -> str:
                 options = [o.strip() for o in re.findall(r"^\t(\S+)$", text, flags=re.M)]
                 options = [o for o in options if not o.endswith("_schema")]
                 return f"{group}={value}: no such {group} (available: {', '.join(options) or 'none'})"
+        if text.startswith("Ambiguous value for argument"):
+            m = re.search(r"argument '([^']*)'", text)
+            bad = m.group(1) if m else text.splitlines()[0]
+            return (f"{bad}: several values make a sweep: add -m (diplosim -m {bad} ...); "
+                    f"for a list write [a,b], for a string with commas quote it")
         if name == "OverrideParseException":
             m = re.search(r"Error parsing override '([^']*)'", text)
             bad = m.group(1) if m else text.splitlines()[0]

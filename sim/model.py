@@ -24,7 +24,7 @@ from .config import ThirdPartyPolicy, compose_config
 from .errors import ConfigError
 from .params import PARAM_NAMES, ModelParams
 from .rng import block_streams, poisson_inverse
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, library_actor_ids, load_scenario
 
 # Ceasefire states of the dyad.
 CF_NONE, CF_AGREED, CF_HOLDING, CF_BROKEN = 0, 1, 2, 3
@@ -58,26 +58,51 @@ class Inputs:
     horizon: str
     tp_policy: dict[str, np.ndarray]  # per third party, (T,) arrays of the resolved policy fields
     cbm_count: int
+    conditions: dict[str, Any]  # hotline, CBMs and the Indus Waters Treaty as in force for this run
+    nuclear: bool  # both sides nuclear-armed (the scenario's record unless scenario.nuclear overrides it)
+    notes: tuple[str, ...] = ()  # what the user should know about how the config applies
 
 
-def _resolve_third_parties(policy: DictConfig, scenario: Scenario) -> dict[str, np.ndarray]:
+def _resolve_third_parties(policy: DictConfig, scenario: Scenario) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Per third party, the policy's settings; null settings take the scenario's record.
+
+    A policy may set an actor of the scenario library that this scenario lacks (Gulf
+    facilitation in 1965, before the UAE existed): those settings do not apply, and a note says
+    so. An actor that no scenario knows is an error.
+    """
     default = policy.third_party_default
     tps = scenario.third_party_ids
+    notes = []
     for actor, override in policy.third_parties.items():
         set_fields = [k for k in _TP_FIELDS if override[k] is not None]
         if actor not in scenario.actors and set_fields:
-            raise ConfigError(f"policy.third_parties.{actor}: actor '{actor}' is not in scenario "
-                              f"{scenario.name} (actors: {', '.join(scenario.actors)})")
+            if actor in library_actor_ids():
+                notes.append(f"policy {policy.name} sets policy.third_parties.{actor}, an actor scenario "
+                             f"{scenario.name} lacks: those settings do not apply")
+                continue
+            raise ConfigError(f"policy.third_parties.{actor}: actor '{actor}' is in no scenario "
+                              f"(actors of {scenario.name}: {', '.join(scenario.actors)})")
         if actor in scenario.belligerent_ids and set_fields:
             raise ConfigError(f"policy.third_parties.{actor}: {actor} is a belligerent in scenario "
                               f"{scenario.name}, not a third party")
+    record = scenario.third_party_params
     out: dict[str, list[float]] = {k: [] for k in _TP_FIELDS}
-    for actor in tps:
+    for slot, actor in enumerate(tps):
         override = policy.third_parties.get(actor)
         for k in _TP_FIELDS:
             value = override[k] if override is not None and override[k] is not None else default[k]
+            if value is None:  # as in the scenario
+                value = record[k][slot]
             out[k].append(float(value))
-    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}, notes
+
+
+def _resolve_conditions(policy: DictConfig, scenario: Scenario) -> dict[str, Any]:
+    """The conditions in force: the policy's where it sets them, else the scenario's record."""
+    given = {"hotline": policy.hotline, "indus_waters_treaty": policy.indus_waters_treaty,
+             **{k: policy.cbm[k] for k in ("loc_understanding", "missile_prenotification",
+                                           "nuclear_nonattack_list", "people_to_people")}}
+    return {k: (scenario.conditions[k] if v is None else v) for k, v in given.items()}
 
 
 def build_inputs(cfg: DictConfig) -> Inputs:
@@ -88,13 +113,16 @@ def build_inputs(cfg: DictConfig) -> Inputs:
         ScenarioError: the scenario folder is missing or malformed.
     """
     scenario = load_scenario(cfg.scenario.name, cfg.scenario.dir)
-    cbm = cfg.policy.cbm
-    cbm_count = int(cbm.loc_understanding) + int(cbm.missile_prenotification) + int(cbm.nuclear_nonattack_list) \
-        + int(cbm.people_to_people)
+    conditions = _resolve_conditions(cfg.policy, scenario)
+    tp_policy, notes = _resolve_third_parties(cfg.policy, scenario)
+    cbm_count = sum(int(bool(conditions[k])) for k in ("loc_understanding", "missile_prenotification",
+                                                       "nuclear_nonattack_list", "people_to_people"))
     return Inputs(
         scenario=scenario, policy=cfg.policy, params={k: float(cfg.params[k]) for k in PARAM_NAMES},
         days=int(cfg.run.days), horizon=str(cfg.run.horizon),
-        tp_policy=_resolve_third_parties(cfg.policy, scenario), cbm_count=cbm_count,
+        tp_policy=tp_policy, cbm_count=cbm_count, conditions=conditions, notes=tuple(notes),
+        nuclear=bool(scenario.nuclear and scenario.belligerent_params["nuclear"].min() > 0)
+        if cfg.scenario.get("nuclear") is None else bool(cfg.scenario.nuclear),
     )
 
 
@@ -127,9 +155,15 @@ def _halflife_factor(days: Any) -> Any:
 
 def _per_rung(table: np.ndarray, rung: np.ndarray) -> np.ndarray:
     """Look up a per-belligerent, per-rung table (R|1, 2, K) at rungs (R, 2)."""
-    if table.shape[0] == 1:
-        return table[0][np.arange(2), rung]
+    if table.shape[0] == 1:  # table[0][np.arange(2), rung], as one flat take
+        return table.reshape(-1).take(rung + _SIDE_OFFSETS * table.shape[2])
     return np.take_along_axis(table, rung[:, :, None], 2)[:, :, 0]
+
+
+_SIDE_OFFSETS = np.arange(2)
+#: Every possible highest rung, as a column: a quantity that depends on the replicate only through
+#: its highest rung is computed once per rung and looked up (``.take(rmax[:, 0], axis=0)``).
+_RUNG_LEVELS = np.arange(6)[:, None]
 
 
 def _at_rung(table: np.ndarray, rung: np.ndarray) -> np.ndarray:
@@ -137,6 +171,49 @@ def _at_rung(table: np.ndarray, rung: np.ndarray) -> np.ndarray:
     if table.shape[0] == 1:
         return table[0][rung]
     return np.take_along_axis(table, rung, 1)
+
+
+# The day's hot path reduces over short axes (2 belligerents, T third parties), where numpy's
+# reductions are slow (tens of microseconds for 2,000 replicates). These helpers give exactly the
+# same values, column by column.
+#: Up to this many replicates (the classroom app, mesa.batch_run), numpy's own reductions are
+#: quicker than the column-by-column ones below; where both are used, they give identical values.
+_FEW = 32
+
+
+def _max_pair(x: np.ndarray) -> np.ndarray:
+    """``x.max(1, keepdims=True)`` of an (R, 2) array."""
+    return np.maximum(x[:, :1], x[:, 1:])
+
+
+def _sum_mid(x: np.ndarray) -> np.ndarray:
+    """``x.sum(1)`` of an (R, T, K) float array: from 0.0, adding t = 0, 1, ... in turn, as numpy does."""
+    out = np.zeros((x.shape[0], x.shape[2]))
+    for k in range(x.shape[2]):
+        column = out[:, k]
+        for t in range(x.shape[1]):
+            column += x[:, t, k]
+    return out
+
+
+def _any_cols(x: np.ndarray) -> np.ndarray:
+    """``x.any(1, keepdims=True)`` of an (R, K) boolean array."""
+    if x.shape[0] <= _FEW or x.shape[1] == 0:  # for a few replicates numpy's own is quicker (and exact)
+        return x.any(1, keepdims=True)
+    out = x[:, :1].copy()
+    for k in range(1, x.shape[1]):
+        out |= x[:, k:k + 1]
+    return out
+
+
+def _count_cols(x: np.ndarray) -> np.ndarray:
+    """``x.sum(1, keepdims=True)`` of an (R, K) boolean array (int64 counts)."""
+    if x.shape[0] <= _FEW:  # integer counts: numpy's own gives the same and is quicker for a few rows
+        return x.sum(1, keepdims=True)
+    out = np.zeros((x.shape[0], 1), dtype=np.int64)
+    for k in range(x.shape[1]):
+        out += x[:, k:k + 1]
+    return out
 
 
 class Country(mesa.Agent):
@@ -253,7 +330,7 @@ class CrisisModel(mesa.Model):
         b, t = list(sc.belligerents), list(sc.third_parties)
         self.T = len(t)
         bp, tp = sc.belligerent_params, sc.third_party_params
-        self.nuclear = float(sc.nuclear and bp["nuclear"].min() > 0)
+        self.nuclear = float(self.inputs.nuclear)
         victim = sc.trigger.get("victim") or sc.belligerent_ids[0]
         self.victim_slot = sc.belligerent_ids.index(victim)
         self.top_rung = 5 if self.nuclear else 4  # without nuclear weapons on both sides, war is the top
@@ -264,7 +341,7 @@ class CrisisModel(mesa.Model):
         daily = [0.0, p.cost_rung1, p.cost_rung2, p.cost_rung3, p.cost_rung4, p.cost_rung4]
         rows = [np.broadcast_to(np.asarray(daily[k], dtype=float) * exposure + self.nuclear * np.asarray(danger[k]),
                                 self._shape2()) for k in range(6)]
-        cum = np.stack(rows, axis=-1)  # (R|1, 2, 6): daily cost of being at rung k (not cumulative)
+        cum = np.stack(rows, axis=-1)  # (R|1, 2, 6): daily cost of being at rung k
         self.rung_cost = np.concatenate([cum, np.full(cum.shape[:-1] + (1,), np.inf)], axis=-1)
         self.threshold = self._by_rung([0.0, p.threshold_rung1, p.threshold_rung2, p.threshold_rung3,
                                         p.threshold_rung4, p.threshold_rung5])  # (R|1, 6)
@@ -276,6 +353,7 @@ class CrisisModel(mesa.Model):
                                                 p.attention_rung3, p.attention_rung4, p.attention_rung4])
         self.audience_cost = bp["audience_cost"]
         self.internationalise = bp["internationalise"]
+        self.retaliation_norm = bp["retaliation_norm"]
         self.accept_fac = bp["accept_facilitation"]
         self.accept_med = bp["accept_mediation"]
         self.tp_params = tp
@@ -284,9 +362,11 @@ class CrisisModel(mesa.Model):
         self.lev0 = np.clip(sc.leverage_security[np.ix_(t, b)] + self.lev_econ0, 0.0, 1.0)  # (T, 2)
         self.aff0 = sc.affinity[np.ix_(t, b)]  # (T, 2)
         self.rates = sc.rates
-        self.hotline_on = bool(pol.hotline)
+        cond = self.inputs.conditions
+        self.hotline_on = bool(cond["hotline"])
         self.hotline_reliability = float(pol.hotline_reliability)
-        self.prenotification = bool(pol.cbm.missile_prenotification)
+        self.prenotification = bool(cond["missile_prenotification"])
+        self.neutral_site = bool(pol.neutral_site_talks)
 
     def _shape1(self) -> tuple[int, int]:
         return (self.replicates if self._per_replicate() else 1, 1)
@@ -309,11 +389,16 @@ class CrisisModel(mesa.Model):
         self.max_rung = self.rung.copy()
         self.grievance = np.broadcast_to(bp["grievance0"], (R, 2)).astype(float)
         if self.inputs.horizon == "crisis":
-            self.grievance[:, self.victim_slot] += p.grievance_per_log_death * np.log1p(sc.trigger["deaths"]) \
-                * np.ones(R)
-        if pol.indus_waters_treaty == "abeyance":
+            hurt = np.broadcast_to(p.grievance_per_log_death * np.log1p(sc.trigger["deaths"]), (R, 1))
+            self.grievance[:, self.victim_slot] += hurt[:, 0]
+        if self.inputs.conditions["indus_waters_treaty"] == "abeyance":
             self.grievance += p.grievance_iwt_abeyance * bp["water_dependence"] * np.ones((R, 1))
         self.commitment = np.broadcast_to(bp["commitment0"], (R, 2)).astype(float).copy()
+        # Whether each side has answered the attacks on it with a strike (rung >= 3). A crisis
+        # starts with the trigger unanswered by its victim; an era starts with nothing to answer.
+        self.answered = np.ones((R, 2), dtype=bool)
+        if self.inputs.horizon == "crisis":
+            self.answered[:, self.victim_slot] = False
         self.perceived = self.rung[:, ::-1].copy()
         self.misperceived = np.zeros((R, 2), dtype=bool)
         self.pressure = np.zeros((R, 2))
@@ -323,7 +408,7 @@ class CrisisModel(mesa.Model):
         self.cf_age = np.zeros((R, 1), dtype=np.int64)
         self.cf_guaranteed = np.zeros((R, 1), dtype=bool)
         self.trust = np.clip(p.trust_per_cbm * self.inputs.cbm_count * np.ones((R, 1)), 0.0, 1.0)
-        self.understanding = np.full((R, 1), bool(pol.cbm.loc_understanding))
+        self.understanding = np.full((R, 1), bool(self.inputs.conditions["loc_understanding"]))
         self.facilitated = np.zeros((R, 1), dtype=bool)
         self.aff = np.broadcast_to(self.aff0, (R, T, 2)).copy()
         self.lev = np.broadcast_to(self.lev0, (R, T, 2)).copy()
@@ -366,25 +451,29 @@ class CrisisModel(mesa.Model):
         The order of a day (MODEL.md §4), the same for every replicate and horizon:
 
         1. Shocks: a militant attack (daily chance from the scenario's yearly rate; death toll
-           lognormal) adds grievance to its victim and marks a possible spoiler; LoC incidents
-           (Poisson, rate cut by a LoC understanding or ceasefire in force, raised by fighting)
-           add a little grievance to both sides.
+           lognormal) adds grievance to its victim, leaves the victim's grievance unanswered and
+           marks a possible spoiler; LoC incidents (Poisson, rate cut by a LoC understanding or
+           ceasefire in force, raised by fighting) add a little grievance to both sides.
         2. Perception: each belligerent sees the other's rung, one rung too high with a daily
-           chance that a working hotline, yesterday's facilitation and missile-test
-           pre-notification shrink.
+           chance (only when the other is active, rung >= 1) that a working hotline, yesterday's
+           facilitation and missile-test pre-notification shrink.
         3. Third parties act: each pays attention with a chance that rises with the highest
            rung; an attentive one picks one allowed action, weighted by its propensities,
            leverage and affinity: restraint call, private pressure on one side, facilitation,
            public mediation offer, or backing its ally. Pressure and backing accumulate and decay.
-        4. Belligerents decide: a logit choice of down / hold / up one rung over grievance,
-           reciprocity to the perceived rung, backing, pressure, internationalisation, own
-           casualties, the costs and nuclear danger of the new rung and the audience cost of
-           backing down; and, during fighting, whether to accept a ceasefire through each open
-           channel (hotline; a third party's facilitation or mediation) that it will use.
+        4. Belligerents decide: a logit choice of down / hold / up one rung over grievance, an
+           unanswered grievance under a retaliation norm, reciprocity to the perceived rung,
+           backing, pressure, internationalisation, own casualties, the threshold, costs and
+           nuclear danger of the new rung and the audience cost of backing down; and, during
+           fighting, whether to accept a ceasefire through each open channel (hotline; a third
+           party's facilitation or mediation) that it will use, more readily under a standing
+           neutral-site framework.
         5. Resolution: a ceasefire forms if both accept one open channel (rungs fall to at most
            1); otherwise rungs move (never up while a ceasefire is in force). A ceasefire in force
            may break (hazard cut by trust and a third-party guarantor; a spoiler attack may break
-           it). Grievance, commitment and casualties update; rung 5 ends that replicate.
+           it), which puts both sides back at rung 2 or above at once. Grievance, commitment and
+           casualties update; a strike answers the striker's grievance; rung 5 ends that
+           replicate. A LoC understanding ends with fighting and erodes in calm times.
         6. Network update: rejected public mediation offers, backing and pressure move the
            third parties' affinity with the belligerents; pressure uses up leverage; both drift
            back to their baseline.
@@ -431,10 +520,12 @@ class CrisisModel(mesa.Model):
         hurt = attack * p.grievance_per_log_death * np.log1p(deaths)
         self.grievance[:, self.victim_slot] += (hurt * on_victim)[:, 0]
         self.grievance[:, 1 - self.victim_slot] += (hurt * ~on_victim)[:, 0]
+        self.answered[:, self.victim_slot] &= ~(attack & on_victim)[:, 0]
+        self.answered[:, 1 - self.victim_slot] &= ~(attack & ~on_victim)[:, 0]
         self.attacks += attack
         self.attack_today = attack
         quiet = self.understanding | ((self.cf == CF_AGREED) | (self.cf == CF_HOLDING))
-        fighting = self.rung.max(1, keepdims=True) >= 2
+        fighting = _max_pair(self.rung) >= 2
         lam = self.rates["loc_incidents_per_year"] / 365.0 * np.where(quiet, self.rates["cbm_cfv_multiplier"], 1.0) \
             * np.where(fighting, p.loc_rate_multiplier_fighting, 1.0)
         incidents = poisson_inverse(d["loc"], lam) * self.alive
@@ -454,70 +545,105 @@ class CrisisModel(mesa.Model):
 
     def _third_parties_act(self, d: dict[str, np.ndarray]) -> None:
         p, tp, pol, T = self.p, self.tp_params, self.tpp, self.T
-        rmax = self.rung.max(1, keepdims=True)
-        attention_mult = _at_rung(self.attention_by_rung, rmax)
+        rmax = _max_pair(self.rung)
+        at = rmax[:, 0]
+        levels = _RUNG_LEVELS if self.attention_by_rung.shape[0] == 1 else rmax  # see _RUNG_LEVELS
+        attention_mult = _at_rung(self.attention_by_rung, levels)
         q = np.clip(tp["attention"] * pol["intensity"], 0.0, 1.0)
         p_attend = -np.expm1(attention_mult * np.log1p(-np.minimum(q, 1 - 1e-12)))  # 1-(1-q)^h, (R, T)
+        if levels is _RUNG_LEVELS:
+            p_attend = p_attend.take(at, axis=0)
         on_duty = (pol["engage"] > 0) & (self.day >= pol["from_day"])  # (T,)
         attending = (d["attention"] < p_attend) & on_duty & self.alive
         shade = np.clip((1.0 + self.aff) / 2.0, 0.0, 1.0)  # (R, T, 2): receptiveness to a party's pressure
         gap = np.clip(self.rung[:, None, :] - self.rung[:, None, ::-1], 0, None)  # (R, 1, 2)
-        press_ok = (pol["pressure"] > 0)[None, :, None] & (rmax[:, :, None] >= pol["pressure_from_rung"][None, :, None])
-        w_press = tp["pressure"][None, :, None] * self.lev * shade * (1.0 + gap) * press_ok  # (R, T, 2)
-        ally_aff = self.aff.max(2)  # (R, T)
-        ally = self.aff.argmax(2)  # (R, T)
+        press_ok = ((pol["pressure"] > 0)[None, :] & (_RUNG_LEVELS >= pol["pressure_from_rung"][None, :])
+                    ).take(at, axis=0)[:, :, None]  # (R, T, 1)
+        # w_press = tp["pressure"] * lev * shade * (1 + gap) * press_ok, (R, T, 2), one side at a time
+        w_press = [tp["pressure"][None, :] * self.lev[:, :, b] * shade[:, :, b] * (1.0 + gap[:, :, b])
+                   * press_ok[:, :, 0] for b in range(2)]
+        ally_aff = np.maximum(self.aff[:, :, 0], self.aff[:, :, 1])  # (R, T): aff.max(2)
+        ally = (self.aff[:, :, 1] > self.aff[:, :, 0]).astype(np.int64)  # (R, T): aff.argmax(2), ties to 0
         ally_fighting = np.take_along_axis(self.rung, ally, 1) >= 2 if T else np.zeros((self.replicates, 0), bool)
         # Weight of each action (R, T); an attentive party picks one with probability ∝ weight.
+        lv = _RUNG_LEVELS
         weights = [
-            tp["restraint"] * (pol["restraint"] > 0) * (rmax >= 1),
-            w_press[:, :, 0],
-            w_press[:, :, 1],
-            tp["facilitation"] * (pol["facilitation"] > 0) * (rmax >= 2),
-            tp["mediation"] * (pol["public_mediation"] > 0) * (self.day >= pol["public_mediation_from_day"]) * (rmax >= 1),
-            tp["backing"] * (pol["back_ally"] > 0) * (ally_aff >= ALLY_THRESHOLD) * ally_fighting * ally_aff,
+            (tp["restraint"] * (pol["restraint"] > 0) * (lv >= 1)).take(at, axis=0),
+            w_press[0],
+            w_press[1],
+            (tp["facilitation"] * (pol["facilitation"] > 0) * (lv >= 2)).take(at, axis=0),
+            (tp["mediation"] * (pol["public_mediation"] > 0) * (self.day >= pol["public_mediation_from_day"])
+             * (lv >= 1)).take(at, axis=0),
+            pol["backing"] * (pol["back_ally"] > 0) * (ally_aff >= ALLY_THRESHOLD) * ally_fighting * ally_aff,
         ]
         total = sum(weights)
         target = d["action"] * total
         act = np.zeros((self.replicates, T), dtype=np.int64)
         running = np.zeros_like(target)
+        open_ = attending & (total > 0)  # still to choose (an inattentive party stays out)
         for code, w in enumerate(weights, start=1):
-            running = running + w
-            act = np.where((act == ACT_NONE) & (target < running), code, act)
-        act = np.where(attending & (total > 0), act, ACT_NONE)
+            running += w
+            hit = open_ & (target < running)
+            act += code * hit
+            open_ &= ~hit
         self.tp_action = act
         self.tp_engaged |= act != ACT_NONE
         # Effects on the belligerents
         decay = _halflife_factor(p.pressure_halflife_days)
         pressed = np.stack([act == ACT_PRESS_0, act == ACT_PRESS_1], axis=2)  # (R, T, 2)
-        restraint = (act == ACT_RESTRAINT).sum(1, keepdims=True)
-        self.pressure = self.pressure * decay + p.pressure_effect * (pressed * self.lev * shade).sum(1) \
+        restraint = _count_cols(act == ACT_RESTRAINT)
+        self.pressure = self.pressure * decay + p.pressure_effect * _sum_mid(pressed * self.lev * shade) \
             + p.restraint_effect * restraint
-        backs = (act == ACT_BACK)[:, :, None] * (np.arange(2)[None, None, :] == ally[:, :, None])
-        self.backing = self.backing * decay + p.backing_effect * (backs * self.aff).sum(1)
-        self.facilitated = (act == ACT_FACILITATE).any(1, keepdims=True)
+        backing_now = act == ACT_BACK
+        backs = np.stack([backing_now & (ally == 0), backing_now & (ally == 1)], axis=2)  # (R, T, 2)
+        self.backing = self.backing * decay + p.backing_effect * _sum_mid(backs * self.aff)
+        self.facilitated = _any_cols(act == ACT_FACILITATE)
         self.mediation_offers += act == ACT_MEDIATE
         self._pressed, self._backs = pressed, backs
 
-    def _choose_moves(self, perceived: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Logit choice of -1 / 0 / +1 for both belligerents, given the perceived opponent rung."""
+    def _choice_terms(self) -> dict[str, np.ndarray]:
+        """The terms of today's choice that do not depend on the perceived opponent rung: computed
+        once a day and shared by the choice as seen and the choice with the true rung."""
         p, r = self.p, self.rung
-        gap = perceived - r
-        no_party = ~(self.tp_action != ACT_NONE).any(1, keepdims=True)
-        drive = p.w_grievance * self.grievance + p.w_reciprocity * np.maximum(gap, 0) \
-            + p.w_reciprocity_down * np.minimum(gap, 0) \
-            + p.w_backing * self.backing - p.w_pressure * self.pressure \
-            + p.w_internationalise * self.internationalise * no_party * (r >= 1) \
-            - p.w_casualties * np.log1p(self.casualties)
+        no_party = ~_any_cols(self.tp_action != ACT_NONE)
         here = _per_rung(self.rung_cost, r)
-        up = _per_rung(self.rung_cost, r + 1)
-        below = _per_rung(self.rung_cost, np.maximum(r - 1, 0))
-        threshold = _per_rung(self.threshold2, np.minimum(r + 1, 5))
-        u_up = (drive - threshold - (up - here)) / p.temperature
-        u_hold = np.broadcast_to(p.hold_bias / p.temperature, r.shape)
-        u_down = np.where(r > 0, (-drive + (here - below) - self.audience_cost * self.commitment) / p.temperature,
-                          -np.inf)
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
-        u_up = np.where(in_force | (r >= self.top_rung), -np.inf, u_up)
+        return {
+            "grievance": p.w_grievance * self.grievance,
+            "backing": p.w_backing * self.backing,
+            "pressure": p.w_pressure * self.pressure,
+            "internationalise": p.w_internationalise * self.internationalise * no_party * (r >= 1),
+            "retaliation": p.w_retaliation_norm * self.retaliation_norm * ~self.answered
+            * np.minimum(self.grievance, 1.0),
+            "casualties": p.w_casualties * np.log1p(self.casualties),
+            "threshold": _per_rung(self.threshold2, np.minimum(r + 1, 5)),
+            "climb": _per_rung(self.rung_cost, r + 1) - here,  # cost of the rung above over this one
+            "relief": here - _per_rung(self.rung_cost, np.maximum(r - 1, 0)),  # saved by stepping down
+            "audience": self.audience_cost * self.commitment,
+            "u_hold": np.broadcast_to(p.hold_bias / p.temperature, r.shape),
+            "no_up": in_force | (r >= self.top_rung),
+        }
+
+    def _choose_moves(self, perceived: np.ndarray, u: np.ndarray, c: dict[str, np.ndarray] | None = None
+                      ) -> np.ndarray:
+        """Logit choice of -1 / 0 / +1 for both belligerents, given the perceived opponent rung.
+
+        ``c``: today's :meth:`_choice_terms` (computed here when not given). The drive to escalate
+        is w_grievance·grievance + w_reciprocity·max(gap, 0) + w_reciprocity_down·min(gap, 0)
+        + w_backing·backing − w_pressure·pressure + w_internationalise·internationalise·[no third
+        party engaged]·[rung ≥ 1] + w_retaliation_norm·retaliation_norm·[attack unanswered]·
+        min(grievance, 1) − w_casualties·log(1 + casualties), with gap = perceived − own rung.
+        """
+        p, r = self.p, self.rung
+        c = self._choice_terms() if c is None else c
+        gap = perceived - r
+        drive = c["grievance"] + p.w_reciprocity * np.maximum(gap, 0) \
+            + p.w_reciprocity_down * np.minimum(gap, 0) \
+            + c["backing"] - c["pressure"] + c["internationalise"] + c["retaliation"] - c["casualties"]
+        u_up = (drive - c["threshold"] - c["climb"]) / p.temperature
+        u_hold = c["u_hold"]
+        u_down = np.where(r > 0, (-drive + c["relief"] - c["audience"]) / p.temperature, -np.inf)
+        u_up = np.where(c["no_up"], -np.inf, u_up)
         top = np.maximum(np.maximum(u_up, u_hold), u_down)
         e_up, e_hold, e_down = np.exp(u_up - top), np.exp(u_hold - top), np.exp(u_down - top)
         total = e_up + e_hold + e_down
@@ -527,24 +653,28 @@ class CrisisModel(mesa.Model):
         p = self.p
         r = self.rung
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
-        moves = self._choose_moves(self.perceived, d["move"])
+        terms = self._choice_terms()
+        moves = self._choose_moves(self.perceived, d["move"], terms)
         # The same choice with the opponent's true rung and the same uniform: an up-move made
         # only because of misperception is an accidental escalation.
-        self._true_moves = self._choose_moves(r[:, ::-1], d["move"])
+        self._true_moves = self._choose_moves(r[:, ::-1], d["move"], terms)
         # Ceasefire willingness during fighting
-        rmax = r.max(1, keepdims=True)
+        rmax = _max_pair(r)
         danger = _at_rung(self.danger_by_rung, rmax)
         z = p.cf_intercept + p.cf_w_casualties * np.log1p(self.casualties) + p.cf_w_pressure * self.pressure \
-            + p.cf_w_facilitation * self.facilitated + p.cf_w_danger * danger \
+            + p.cf_w_facilitation * self.facilitated + p.cf_w_danger * danger + p.cf_w_neutral_site * self.neutral_site \
             - p.cf_w_grievance * self.grievance - p.cf_w_commitment * self.commitment
         p_will = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
         # Channels: 0 = hotline (both accept it), 1 + k = third party k's facilitation or public
         # mediation, accepted by side b with probability accept_facilitation[b] or accept_mediation[b]
         # (the same uniform, so a channel a side refuses outright is never used).
         u = d["accept"]
-        both_hotline = (u < p_will).all(1, keepdims=True)
-        both_fac = (u < p_will * self.accept_fac).all(1, keepdims=True)
-        both_med = (u < p_will * self.accept_med).all(1, keepdims=True)
+        ok = u < p_will
+        both_hotline = ok[:, :1] & ok[:, 1:]  # .all(1, keepdims=True) of the two sides
+        ok = u < p_will * self.accept_fac
+        both_fac = ok[:, :1] & ok[:, 1:]
+        ok = u < p_will * self.accept_med
+        both_med = ok[:, :1] & ok[:, 1:]
         can = self.alive & ~in_force & (rmax >= 2)
         willing = np.concatenate([hotline_ok & both_hotline,
                                   ((self.tp_action == ACT_FACILITATE) & both_fac)
@@ -554,12 +684,12 @@ class CrisisModel(mesa.Model):
     def _resolve(self, d: dict[str, np.ndarray], moves: np.ndarray, willing: np.ndarray, attack: np.ndarray) -> None:
         p = self.p
         old = self.rung
-        forms = willing.any(1, keepdims=True)
+        forms = _any_cols(willing)
         channel = np.where(forms, willing.argmax(1)[:, None], -1)
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
         moves = np.where(forms | ~self.alive, 0, moves)
         new = np.where(forms, np.minimum(old, 1), np.clip(old + moves, 0, 5))
-        self.accidental += ((moves > 0) & (self._true_moves <= 0)).sum(1, keepdims=True)
+        self.accidental += _count_cols((moves > 0) & (self._true_moves <= 0))
         # Ceasefire formation
         first = forms & (self.first_cf_day < 0)
         self.first_cf_day = np.where(first, self.day, self.first_cf_day)
@@ -597,13 +727,15 @@ class CrisisModel(mesa.Model):
         self.grievance = np.where(alive, g, self.grievance)
         self.casualties += cas * alive
         self.rung = np.where(alive, new, old)
-        rmax_old = old.max(1, keepdims=True)
-        rmax = self.rung.max(1, keepdims=True)
+        rmax_old = _max_pair(old)
+        rmax = _max_pair(self.rung)
         self.max_rung = np.maximum(self.max_rung, self.rung)
-        # Fighting ends a LoC understanding; in calm times it erodes with the same hazard as a
-        # ceasefire. A ceasefire whose crisis has calmed to rung 0 on both sides closes the
-        # crisis and lives on as the LoC understanding.
-        erodes = (d["cf_break"][:, :1] < hazard) & ~in_force
+        self.answered |= self.rung >= 3
+        # Fighting ends a LoC understanding; in calm times it erodes with its own half-life (the
+        # same uniform as the break draw: at most one of the two applies on a day). A ceasefire
+        # whose crisis has calmed to rung 0 on both sides closes the crisis and lives on as the
+        # LoC understanding.
+        erodes = (d["cf_break"][:, :1] < -np.expm1(-np.log(2.0) / p.understanding_halflife_days)) & ~in_force
         self.understanding &= ~((rmax >= 2) & ~forms) & ~erodes
         closed = ((self.cf == CF_AGREED) | (self.cf == CF_HOLDING)) & (rmax == 0)
         self.cf = np.where(closed, CF_NONE, self.cf)
@@ -616,7 +748,9 @@ class CrisisModel(mesa.Model):
     def _update_network(self) -> None:
         p = self.p
         act = self.tp_action
-        rejected = (act == ACT_MEDIATE)[:, :, None] * (1.0 - self.accept_med)  # (R, T, 2)
+        offered = act == ACT_MEDIATE
+        refuse = 1.0 - self.accept_med
+        rejected = np.stack([offered * refuse[0], offered * refuse[1]], axis=2)  # (R, T, 2)
         backs = self._backs.astype(float)
         strain_other = backs[:, :, ::-1]
         delta = -p.mediation_strain * rejected + p.backing_strain * (backs - strain_other) \
@@ -629,7 +763,7 @@ class CrisisModel(mesa.Model):
         day = self.day
         for k in range(2):
             self.daily_rungs[day, k] = np.bincount(self.rung[:, k], minlength=6)[:6]
-        self.daily_max[day] = np.bincount(self.max_rung.max(1), minlength=6)[:6]
+        self.daily_max[day] = np.bincount(np.maximum(self.max_rung[:, 0], self.max_rung[:, 1]), minlength=6)[:6]
         self.daily_cf[day] = int(((self.cf == CF_AGREED) | (self.cf == CF_HOLDING)).sum())
         if self.T:
             idx = self.tp_action + len(ACTIONS) * np.arange(self.T)[None, :]
@@ -683,6 +817,7 @@ class CrisisModel(mesa.Model):
             out[f"mediation_offers_{actor}"] = self.mediation_offers[:, k]
             for j, bel in enumerate((b0, b1)):
                 out[f"affinity_change_{actor}_{bel}"] = self.aff[:, k, j] - self.aff0[k, j]
+                out[f"leverage_change_{actor}_{bel}"] = self.lev[:, k, j] - self.lev0[k, j]  # for the network figure
         return out
 
     def broker_names(self) -> list[str]:

@@ -42,6 +42,22 @@ def poisson_inverse(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     lam = np.broadcast_to(np.asarray(lam, dtype=float), u.shape)
     top = float(lam.max()) if lam.size else 0.0
     kmax = int(top + 12.0 * np.sqrt(top) + 12.0)
+    values, which = np.unique(lam.reshape(-1), return_inverse=True)
+    if values.size <= _FEW_RATES:
+        # A day's rates take a handful of values: tabulate the CDF once per value, with the same
+        # floating-point steps as below, and count the CDF points at or under each uniform.
+        count = np.empty(u.shape, dtype=np.int64)
+        flat_u, flat_count, which = u.reshape(-1), count.reshape(-1), which.reshape(-1)
+        for i, (rate, first) in enumerate(zip(values.tolist(), np.exp(-values).tolist())):
+            pk = cdf = first
+            cdfs = [cdf]
+            for k in range(1, kmax):
+                pk = pk * rate / k
+                cdf = cdf + pk
+                cdfs.append(cdf)
+            mine = which == i
+            flat_count[mine] = np.searchsorted(np.asarray(cdfs), flat_u[mine], side="right")
+        return count
     pk = np.exp(-lam)
     cdf = pk.copy()
     count = np.zeros(u.shape, dtype=np.int64)
@@ -53,3 +69,7 @@ def poisson_inverse(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
         pk = pk * lam / k
         cdf = cdf + pk
     return count
+
+
+#: Up to this many distinct rates, :func:`poisson_inverse` tabulates the CDF per rate.
+_FEW_RATES = 16

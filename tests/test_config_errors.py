@@ -119,25 +119,30 @@ def scenario_without(tmp_path: Path, actor: str) -> Path:
     return dest
 
 
-def test_policy_setting_an_actor_the_scenario_lacks_is_refused(tmp_path):
-    # baseline sets public_mediation for IRN; a scenario without Iran cannot take that policy
+def test_policy_setting_an_actor_the_scenario_lacks_gives_a_note_not_a_silent_default(tmp_path):
+    # uk_iran_contacts sets Iran; a scenario without Iran takes the policy, and says Iran's settings do not apply
+    from sim.model import build_inputs
+
     folder = scenario_without(tmp_path, "IRN")
-    with pytest.raises(ConfigError) as info:
-        run_ensemble(overrides=[f"scenario.dir={folder}", f"scenario.name={folder.name}", *FAST])
-    assert_one_line_naming(info.value, "policy.third_parties.IRN", "IRN")
+    cfg = compose_config([f"scenario.dir={folder}", f"scenario.name={folder.name}", "policy=uk_iran_contacts"])
+    notes = build_inputs(cfg).notes
+    assert len(notes) == 1 and "policy.third_parties.IRN" in notes[0] and "do not apply" in notes[0]
+    assert not build_inputs(compose_config(["policy=uk_iran_contacts"])).notes
 
 
-def test_empty_policy_entry_for_a_missing_actor_is_fine_but_setting_it_is_not(tmp_path):
+def test_empty_policy_entry_for_a_missing_actor_is_fine_and_setting_it_gives_a_note(tmp_path):
     # baseline lists GBR with no fields set: a scenario without the UK runs under it ...
+    from sim.model import build_inputs
+
     folder = scenario_without(tmp_path, "GBR")
     common = [f"scenario.dir={folder}", f"scenario.name={folder.name}", *FAST]
     result = run_ensemble(overrides=common)
     assert len(result.outcomes) == 20
     assert "engaged_GBR" not in result.outcomes
-    # ... but setting one of GBR's fields names the entry
-    with pytest.raises(ConfigError) as info:
-        run_ensemble(overrides=[*common, "policy.third_parties.GBR.pressure=false"])
-    assert_one_line_naming(info.value, "policy.third_parties.GBR", "GBR")
+    assert not build_inputs(compose_config(common)).notes
+    # ... and setting one of GBR's fields is not silently dropped: a note names the entry
+    notes = build_inputs(compose_config([*common, "policy.third_parties.GBR.pressure=false"])).notes
+    assert len(notes) == 1 and "policy.third_parties.GBR" in notes[0]
 
 
 # ------------------------------------------------------------- scenarios that cannot be found

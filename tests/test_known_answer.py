@@ -32,7 +32,7 @@ RUNG0 = (2, 1)
 
 
 def _overrides(folder) -> list[str]:
-    zero = ["w_grievance", "w_reciprocity", "w_reciprocity_down", "w_backing", "w_pressure",
+    zero = ["w_grievance", "w_retaliation_norm", "w_reciprocity", "w_reciprocity_down", "w_backing", "w_pressure",
             "w_internationalise", "w_casualties", "danger_rung3", "danger_rung4", "danger_rung5",
             "cf_w_casualties", "cf_w_pressure", "cf_w_facilitation", "cf_w_danger", "cf_w_grievance",
             "cf_w_commitment", "cf_trust_effect"]

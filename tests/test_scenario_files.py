@@ -205,7 +205,7 @@ def test_malformed_yaml_names_file_and_line(scenario):
 
 # ----------------------------------------------------------------- an actor added by data
 QATAR_ACTOR_VALUES = {"attention": 0.5, "restraint": 1.0, "pressure": 0.5, "facilitation": 1.5,
-                      "mediation": 0.5, "backing": 0.0}
+                      "mediation": 0.5, "backing": 0.0, "public_mediation": 1.0, "public_mediation_from_day": 5.0}
 QATAR_EDGES = [("QAT", "IND", "affinity", 0.3), ("QAT", "PAK", "affinity", 0.5),
                ("QAT", "PAK", "leverage_economic", 0.10), ("QAT", "IND", "leverage_economic", 0.02)]
 
