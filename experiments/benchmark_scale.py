@@ -45,17 +45,9 @@ def pin(cores: list[int]) -> None:
 
 def time_batch_run(runs: int) -> float:
     """Run-steps per second of mesa.batch_run: one replicate per run, the model built per run."""
-    import mesa
+    from benchmark_speed import time_batch_run as measure  # the same measurement as the speed benchmark
 
-    from sim.model import CrisisModel
-
-    CrisisModel(seed=0, days=2).run()  # compose and load once, as batch_run's first run would
-    t = time.perf_counter()
-    rows = mesa.batch_run(CrisisModel, parameters={"rng": range(runs), "policy": "baseline", "days": DAYS},
-                          max_steps=DAYS, data_collection_period=-1, display_progress=False)
-    elapsed = time.perf_counter() - t
-    assert len(rows) == runs
-    return runs * DAYS / elapsed
+    return measure(runs)
 
 
 def time_serial(replicates: int, repeats: int) -> float:
