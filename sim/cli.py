@@ -101,7 +101,7 @@ def format_table(summary: dict, title: str) -> str:
 def format_calibration(summary: dict) -> str:
     from .outcomes import calibration_checks
 
-    lines = ["Calibration targets (MODEL.md §8, post-1998 crisis with both sides nuclear):"]
+    lines = ["Calibration targets (MODEL.md §8, post-2016 crisis with both sides nuclear):"]
     for text, ok, detail in calibration_checks(summary):
         lines.append(f"  [{'ok' if ok else 'MISS'}] {text}: {detail}")
     return "\n".join(lines)
@@ -171,7 +171,7 @@ def _run(overrides: list[str], show_cfg: bool) -> int:
     spec = prepare_run(cfg, work_dir=work_root(cfg))
     destination(cfg, started)
     spec.store.acquire()  # refuses the same config while another run of it is going on
-    for note in build_inputs(cfg).notes:
+    for note in build_inputs(cfg).notes:  # cached scenario: cheap
         print(f"diplosim: note: {note}", file=sys.stderr)
     run = cfg.run
     done = len(spec.store.done())
@@ -190,8 +190,9 @@ def _run(overrides: list[str], show_cfg: bool) -> int:
     title = (f"{cfg.scenario.name} / {cfg.policy.name}: {result.finished:,} replicates x {run.days} days "
              f"({result.timings['simulate_s']:.2f} s, {result.timings['replicate_days_per_s']:,.0f} replicate-days/s)")
     print(format_table(result.summary, title))
-    if run.horizon == "crisis":
-        print(format_calibration(result.summary))
+    inputs = build_inputs(cfg)
+    if run.horizon == "crisis" and inputs.nuclear and inputs.scenario.trigger["date"] >= "2016":
+        print(format_calibration(result.summary))  # the §8 bands are those of post-2016 nuclear crises
     print(f"Results: {path}")
     if (path / "report.html").is_file():
         print(f"Report: {path / 'report.html'} (figures in {path / 'figures'})")
