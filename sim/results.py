@@ -135,13 +135,18 @@ def destination(cfg: Any, started: dt.datetime, out_dir: str | Path | None = Non
     final = base / leaf
     if final.exists():
         raise ConfigError(f"run.name: results directory {final} exists already; choose another run.name")
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"run.output_dir: cannot create {base} ({exc.strerror or exc})") from None
-    if not os.access(base, os.W_OK):
-        raise ConfigError(f"run.output_dir: {base} is not writable")
+    ensure_output_dir(base)
     return final
+
+
+def ensure_output_dir(folder: Path) -> None:
+    """Create a folder for results (parents too) or refuse in one line naming run.output_dir."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"run.output_dir: cannot create {folder} ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK):
+        raise ConfigError(f"run.output_dir: {folder} is not writable")
 
 
 def work_root(cfg: Any) -> Path:

@@ -233,7 +233,7 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
     from .collect import collect, format_runs
     from .compare import format_contrast
     from .ensemble import execute, prepare_run
-    from .results import config_hash, write_results
+    from .results import config_hash, ensure_output_dir, write_results
     from .store import digest
 
     started = dt.datetime.now(dt.timezone.utc)
@@ -254,12 +254,7 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
         resumed = False
     else:
         resumed = True
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"run.output_dir: cannot create {folder} ({exc.strerror or exc})") from None
-    if not os.access(folder, os.W_OK):
-        raise ConfigError(f"run.output_dir: {folder} is not writable")
+    ensure_output_dir(folder)
     _write_json(folder / "sweep.json", manifest)
     work_root = Path(str(cfg0.run.work_dir)) if str(cfg0.run.work_dir) else folder / ".work"
     todo = []
