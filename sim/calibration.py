@@ -7,8 +7,9 @@ plus half a point for a wrong duration class and half a point for a wrong ending
 not), averaged over the draw's replicates; and, as summary statistics, the targets of MODEL.md
 §8 (P(strikes) ≈ 0.45 pooled over the post-1998 presets and ≈ 0.75 for each post-2016 preset,
 P(war) ≤ 0.11 over the post-1998 ones, 0.2-0.5 over the pre-nuclear ones, a median post-1998
-crisis of 2-8 weeks), each costing
-TARGET_WEIGHT points per unit of probability outside its band. The draws closest form the posterior.
+crisis of 2-8 weeks, and for the 2025 reference case a median of 2-8 weeks and a kinetic phase of
+at most a week), each costing TARGET_WEIGHT points per unit of probability outside its band.
+The draws closest form the posterior.
 
 Leaving one crisis out is cheap: the same draws are accepted on the other crises' distances,
 and their simulated outcomes of the crisis left out are its out-of-sample predictive sample.
@@ -24,6 +25,7 @@ import pandas as pd
 
 from .config import compose_config
 from .ensemble import run_ensemble
+from .outcomes import calibration_checks, summarise
 from .scenario import load_scenario
 
 #: The historical presets the model is fitted to and scored on (not the era preset).
@@ -39,6 +41,9 @@ PRIORS: dict[str, tuple[float, float]] = {
     "threshold_rung4": (0.0, 4.0),
     "danger_rung4": (2.0, 14.0),
     "cf_intercept": (-4.0, 0.0),
+    "grievance_share_without_norm": (0.0, 1.0),
+    "grievance_from_incursion": (0.0, 2.0),
+    "incursion_danger_factor": (0.0, 1.0),
 }
 
 DURATION_EDGES = (30, 90)  # duration classes: <= 30 days, 31-90 days, > 90 days
@@ -88,6 +93,12 @@ TARGETS = (
     (("rann_kutch_1965", "kashmir_1965"), "war", 0.2, 0.5),  # pre-1998, nuclear off: 0.2-0.5
     (POST_1998, "within_8_weeks", 0.5, 1.0),  # median crisis duration ≈ 2-8 weeks: at most 56 days ...
     (POST_1998, "beyond_2_weeks", 0.5, 1.0),  # ... and at least 14 days
+    # The reference case on its own (the pooled bands above can be met by crises that never
+    # fought, whose duration of fighting is 0): its median duration 2-8 weeks, kinetic phase
+    # (rung >= 3) days, not weeks.
+    (("pahalgam_2025",), "within_8_weeks", 0.5, 1.0),
+    (("pahalgam_2025",), "beyond_2_weeks", 0.5, 1.0),
+    (("pahalgam_2025",), "kinetic_within_week", 0.5, 1.0),
 )
 TARGET_WEIGHT = 20.0  # distance points per unit of probability outside a target band (near-hard constraints)
 
@@ -121,11 +132,45 @@ def distances(sims: dict[str, pd.DataFrame], records: Sequence[Record]) -> pd.Da
     for o in sims.values():
         o["within_8_weeks"] = o["duration_days"] <= 56
         o["beyond_2_weeks"] = o["duration_days"] >= 14
+        o["kinetic_within_week"] = o["kinetic_days"] <= 7
     for k, (names, outcome, lo, hi) in enumerate(TARGETS):
         rate = np.mean([pd.Series(sims[n][outcome].to_numpy(float)).groupby(sims[n]["draw"].to_numpy()).mean()
                         .to_numpy() for n in names if n in sims], axis=0)
         cols[f"target_{k}"] = TARGET_WEIGHT * (np.maximum(lo - rate, 0) + np.maximum(rate - hi, 0))
     return pd.DataFrame(cols)
+
+
+def covers(sims: dict[str, pd.DataFrame], records: Sequence[Record], level: float = 0.9,
+           margin_se: float = 0.0) -> pd.DataFrame:
+    """Per draw (rows) and crisis (columns): whether the observed highest rung lies inside the
+    draw's central ``level`` predictive range of highest rung, i.e. whether the model gives the
+    observed rung or below, and the observed rung or above, each at least (1 - level) / 2.
+
+    ``margin_se`` asks for that many standard errors (of a share of (1 - level) / 2 over the
+    draw's replicates) more, so that coverage seen in a few hundred replicates still holds in many.
+    """
+    tail = (1.0 - level) / 2.0
+    cols = {}
+    for rec in records:
+        o = sims[rec.scenario]
+        hi, draw = o["highest_rung"].to_numpy(), o["draw"].to_numpy()
+        below = pd.Series(hi <= rec.highest_rung).groupby(draw)
+        above = pd.Series(hi >= rec.highest_rung).groupby(draw).mean().to_numpy()
+        need = tail + margin_se * np.sqrt(tail * (1.0 - tail) / below.size().to_numpy())
+        cols[rec.scenario] = (below.mean().to_numpy() >= need) & (above >= need)
+    return pd.DataFrame(cols)
+
+
+def reference_checks_met(sims: dict[str, pd.DataFrame], scenario: str = "pahalgam_2025",
+                         days: int = ABC_DAYS) -> np.ndarray:
+    """Per draw: whether the reference crisis meets every MODEL.md §8 check of
+    :func:`sim.outcomes.calibration_checks` (the checks every run of a post-2016 crisis prints)."""
+    sc = load_scenario(scenario)
+    met = []
+    for _, o in sims[scenario].groupby("draw"):
+        summary = summarise(o, days, ["bilateral", *sc.third_party_ids], sc.third_party_ids, sc.belligerent_ids)
+        met.append(all(ok for _, ok, _ in calibration_checks(summary)))
+    return np.array(met, dtype=bool)
 
 
 def accept(dist: pd.DataFrame, quantile: float, exclude: str | None = None) -> np.ndarray:

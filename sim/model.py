@@ -339,7 +339,14 @@ class CrisisModel(mesa.Model):
         exposure = 1.0 + bp["economic_exposure"] * float(pol.trade_ties)  # (2,)
         danger = [0.0, 0.0, 0.0, p.danger_rung3, p.danger_rung4, p.danger_rung5]
         daily = [0.0, p.cost_rung1, p.cost_rung2, p.cost_rung3, p.cost_rung4, p.cost_rung4]
-        rows = [np.broadcast_to(np.asarray(daily[k], dtype=float) * exposure + self.nuclear * np.asarray(danger[k]),
+        # Against an incursion the victim fights on its own side of the line (Kargil): it bears
+        # only a share of the nuclear danger of strikes and war (rungs 3 and 4); the intruder all.
+        self.incursion = sc.trigger["kind"] == "incursion"
+        self.incursion_defender = np.arange(2) == self.victim_slot  # (2,)
+        own_side = np.where(self.incursion_defender, p.incursion_danger_factor, 1.0) if self.incursion \
+            else np.ones(2)  # (R|1, 2)
+        rows = [np.broadcast_to(np.asarray(daily[k], dtype=float) * exposure
+                                + self.nuclear * np.asarray(danger[k]) * (own_side if k in (3, 4) else 1.0),
                                 self._shape2()) for k in range(6)]
         cum = np.stack(rows, axis=-1)  # (R|1, 2, 6): daily cost of being at rung k
         self.rung_cost = np.concatenate([cum, np.full(cum.shape[:-1] + (1,), np.inf)], axis=-1)
@@ -395,9 +402,10 @@ class CrisisModel(mesa.Model):
             self.grievance += p.grievance_iwt_abeyance * bp["water_dependence"] * np.ones((R, 1))
         self.commitment = np.broadcast_to(bp["commitment0"], (R, 2)).astype(float).copy()
         # Whether each side has answered the attacks on it with a strike (rung >= 3). A crisis
-        # starts with the trigger unanswered by its victim; an era starts with nothing to answer.
+        # set off by an attack starts with it unanswered by its victim; an incursion or a clash is
+        # met by fighting, not answered as an attack; an era starts with nothing to answer.
         self.answered = np.ones((R, 2), dtype=bool)
-        if self.inputs.horizon == "crisis":
+        if self.inputs.horizon == "crisis" and self.inputs.scenario.trigger["kind"] == "attack":
             self.answered[:, self.victim_slot] = False
         self.perceived = self.rung[:, ::-1].copy()
         self.misperceived = np.zeros((R, 2), dtype=bool)
@@ -462,9 +470,11 @@ class CrisisModel(mesa.Model):
            leverage and affinity: restraint call, private pressure on one side, facilitation,
            public mediation offer, or backing its ally. Pressure and backing accumulate and decay.
         4. Belligerents decide: a logit choice of down / hold / up one rung over grievance, an
-           unanswered grievance under a retaliation norm, reciprocity to the perceived rung,
-           backing, pressure, internationalisation, own casualties, the threshold, costs and
-           nuclear danger of the new rung and the audience cost of backing down; and, during
+           unanswered grievance under a retaliation norm (without one, only a share of it drives
+           a side from coercion into fighting: strategic restraint), reciprocity to the perceived
+           rung, backing, pressure, internationalisation, own casualties, the threshold, costs and
+           nuclear danger of the new rung (a share of it for the victim of an incursion, who
+           fights on its own side of the line) and the audience cost of backing down; and, during
            fighting, whether to accept a ceasefire through each open channel (hotline; a third
            party's facilitation or mediation) that it will use, more readily under a standing
            neutral-site framework.
@@ -615,6 +625,10 @@ class CrisisModel(mesa.Model):
             "internationalise": p.w_internationalise * self.internationalise * no_party * (r >= 1),
             "retaliation": p.w_retaliation_norm * self.retaliation_norm * ~self.answered
             * np.minimum(self.grievance, 1.0),
+            # Strategic restraint: without a retaliation norm, only a share of an unanswered
+            # attack's grievance drives a side from coercion into fighting (rung 2 and up).
+            "restraint": (1.0 - p.grievance_share_without_norm) * (1.0 - self.retaliation_norm)
+            * (~self.answered & (r >= 1)) * p.w_grievance * self.grievance,
             "casualties": p.w_casualties * np.log1p(self.casualties),
             "threshold": _per_rung(self.threshold2, np.minimum(r + 1, 5)),
             "climb": _per_rung(self.rung_cost, r + 1) - here,  # cost of the rung above over this one
@@ -633,6 +647,8 @@ class CrisisModel(mesa.Model):
         + w_backing·backing − w_pressure·pressure + w_internationalise·internationalise·[no third
         party engaged]·[rung ≥ 1] + w_retaliation_norm·retaliation_norm·[attack unanswered]·
         min(grievance, 1) − w_casualties·log(1 + casualties), with gap = perceived − own rung.
+        Moving up from rung 1 or above, a side without the norm (n < 1) whose attack is unanswered
+        counts only the share s + (1 − s)·n of its grievance (strategic restraint).
         """
         p, r = self.p, self.rung
         c = self._choice_terms() if c is None else c
@@ -640,7 +656,7 @@ class CrisisModel(mesa.Model):
         drive = c["grievance"] + p.w_reciprocity * np.maximum(gap, 0) \
             + p.w_reciprocity_down * np.minimum(gap, 0) \
             + c["backing"] - c["pressure"] + c["internationalise"] + c["retaliation"] - c["casualties"]
-        u_up = (drive - c["threshold"] - c["climb"]) / p.temperature
+        u_up = (drive - c["restraint"] - c["threshold"] - c["climb"]) / p.temperature
         u_hold = c["u_hold"]
         u_down = np.where(r > 0, (-drive + c["relief"] - c["audience"]) / p.temperature, -np.inf)
         u_up = np.where(c["no_up"], -np.inf, u_up)
@@ -718,6 +734,8 @@ class CrisisModel(mesa.Model):
         g = self.grievance * _halflife_factor(p.grievance_halflife_days)
         g = np.where(new >= 3, g * (1.0 - p.retaliation_satisfaction), g)
         g = g + p.grievance_from_shelling * (opp == 2) + p.grievance_from_strikes * (opp >= 3)
+        if self.incursion:  # the intruder's positions across the line are a standing grievance
+            g = g + p.grievance_from_incursion * self.incursion_defender * (opp >= 2)
         rose = new > old
         self.commitment = self.commitment * _halflife_factor(p.commitment_halflife_days) \
             + p.commitment_per_escalation * rose

@@ -40,6 +40,12 @@ class ModelParams:
     w_retaliation_norm: float = param(
         3.0, "Drive to escalate of a side with a retaliation norm whose grievance is not yet answered by a strike",
         "utility", 0.0, 20.0, "India's post-2016 norm: mass-casualty attacks answered with strikes (MODEL.md §1); size tuned; hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+    grievance_share_without_norm: float = param(
+        0.4, "Share of an unanswered attack's grievance that drives escalation into fighting (rung 2 and up) "
+        "for a side without a retaliation norm ('strategic restraint'); with norm n the share is s + (1 - s)·n",
+        "share", 0.0, 1.0, "pre-2016 India answered attacks with mobilisation and pressure, not fire: 2001, 2008 "
+        "stayed at rung 1, 2002 at LoC shelling (DOMAIN §1a rows 13-15); hand-set default, the fitted value "
+        "is in conf/params/default.yaml (experiments/calibrate.py)")
     w_reciprocity: float = param(
         8.0, "Weight of a perceived gap above (opponent higher than self) in the drive to escalate",
         "utility/rung", 0.0, 10.0, "tit-for-tat reciprocity; tuned to the 2019 and 2025 strike/counter-strike sequences")
@@ -91,6 +97,11 @@ class ModelParams:
     danger_rung4: float = param(
         10.0, "Nuclear danger added to the daily cost of being at rung 4 when both sides are nuclear",
         "utility", 0.0, 50.0, "tuned to P(war | post-1998 crisis) ≤ 0.11 (MODEL.md §8; 0/9 or 1/9, DOMAIN §2a); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+    incursion_danger_factor: float = param(
+        0.3, "Share of the nuclear danger of rungs 3 and 4 borne by the defender against an incursion, who "
+        "fights on its own side of the line", "share", 0.0, 1.0,
+        "Kargil 1999: a limited war in which Indian forces did not cross the LoC (DOMAIN §1b notes, 'rung 3.5'); "
+        "hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     danger_rung5: float = param(
         30.0, "Nuclear danger added to the daily cost of being at rung 5 when both sides are nuclear",
         "utility", 0.0, 500.0, "no nuclear use in 78 years and 19 crises (DOMAIN §2a)")
@@ -105,6 +116,11 @@ class ModelParams:
     grievance_from_strikes: float = param(
         1.6, "Grievance added per day the opponent is at rung ≥ 3 (struck on own territory)",
         "grievance/day", 0.0, 10.0, "tuned: Pakistan answered 2019 and 2025 strikes within 1-2 days")
+    grievance_from_incursion: float = param(
+        0.3, "Grievance added per day to the victim of an incursion while the intruder holds its positions "
+        "(rung 2 or above)", "grievance/day", 0.0, 5.0,
+        "Kargil 1999: India fought until the intruders withdrew, 56 days (DOMAIN §1a row 12); hand-set default, "
+        "the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
     grievance_per_log_death: float = param(
         3.1, "Grievance added to the victim per log1p(deaths) of a militant attack",
         "grievance", 0.0, 10.0, "tuned: India moved to coercion the day after Pahalgam (26 killed → grievance ≈10.2); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")

@@ -52,6 +52,11 @@ THIRD_PARTY_KEYS: dict[str, tuple[float, float]] = {
     "public_mediation": (0, 1),
     "public_mediation_from_day": (0, 36500),
 }
+#: What sets a crisis off: a militant ``attack`` on the victim (answered, under a retaliation norm,
+#: by a strike); an ``incursion`` by the opponent's forces across the line, which the victim
+#: fights on its own side of it (Kashmir 1965, Kargil 1999); or a ``clash`` of forces where the
+#: line itself is in dispute (Rann of Kutch 1965).
+TRIGGER_KINDS = ("attack", "incursion", "clash")
 #: Conditions in force on the trigger day; a policy key left null takes these.
 CONDITION_KEYS: dict[str, tuple[Any, ...]] = {
     "hotline": (True, False),
@@ -295,6 +300,10 @@ def load_scenario(name: str, directory: str = "") -> Scenario:
         raise ScenarioError(f"{_rel(trig_path)}{_yaml_line(trig_path, 'trigger.date')}: trigger.date='{date}' "
                             f"is not a date in YYYY-MM-DD form") from None
     trigger["deaths"] = _sourced(trig_path, "trigger.deaths", trigger.get("deaths"), 0, 1e7)
+    trigger["kind"] = _sourced(trig_path, "trigger.kind", trigger.get("kind"))
+    if trigger["kind"] not in TRIGGER_KINDS:
+        raise ScenarioError(f"{_rel(trig_path)}{_yaml_line(trig_path, 'trigger.kind')}: trigger.kind="
+                            f"'{trigger['kind']}' must be one of {', '.join(TRIGGER_KINDS)}")
     nuclear = _sourced(origin["nuclear"], "nuclear", meta["nuclear"])
     if not isinstance(nuclear, bool):
         raise ScenarioError(f"{_rel(origin['nuclear'])}{_yaml_line(origin['nuclear'], 'nuclear')}: "

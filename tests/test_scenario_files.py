@@ -194,6 +194,17 @@ def test_trigger_date_in_the_wrong_format(scenario, date):
     assert_names(refused(scenario), "scenario.yaml", None, "trigger.date", "YYYY-MM-DD")
 
 
+@pytest.mark.parametrize("kind", ["raid", "Attack", 3])
+def test_trigger_kind_not_one_of_the_known_kinds(scenario, kind):
+    edit_yaml(scenario, lambda m: m["trigger"]["kind"].update(value=kind))
+    assert_names(refused(scenario), "scenario.yaml", None, "trigger.kind", "attack, incursion, clash")
+
+
+def test_trigger_kind_missing(scenario):
+    edit_yaml(scenario, lambda m: m["trigger"].pop("kind"))
+    assert_names(refused(scenario), "scenario.yaml", None, "trigger.kind", "{value: ..., source: ...}")
+
+
 def test_malformed_yaml_names_file_and_line(scenario):
     path = scenario / "scenario.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

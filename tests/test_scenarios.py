@@ -46,17 +46,7 @@ def historical_runs():
                                               "run.progress=false"]).outcomes for name in HISTORICAL}
 
 
-# Known misses of the calibrated model, kept visible (strict: the test fails if they start passing):
-# Kargil's limited war (rung 4) under nuclear deterrence, and Mumbai 2008, where India did not
-# even shell across the LoC after 166 deaths. See results/backtest/report.md.
-KNOWN_MISSES = {
-    "kargil_1999": "the model keeps Kargil below war: P(rung 4) is about 0 under nuclear danger",
-    "mumbai_2008": "the model escalates after 166 deaths; the record stayed at coercion (rung 1)",
-}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[n]))
-                                  if n in KNOWN_MISSES else n for n in HISTORICAL])
+@pytest.mark.parametrize("name", HISTORICAL)
 def test_observed_highest_rung_lies_in_the_models_90_percent_range(historical_runs, name):
     hi = historical_runs[name]["highest_rung"].to_numpy()
     lo, up = np.quantile(hi, [0.05, 0.95])
@@ -121,3 +111,47 @@ def test_parameter_arrays_equal_to_the_defaults_change_nothing():
     moved = sim.run_ensemble(cfg, param_arrays={"threshold_rung3": np.linspace(2, 12, 600)})
     hi = moved.outcomes["strikes"].to_numpy()
     assert hi[:200].mean() > hi[-200:].mean() + 0.2  # low thresholds strike more
+
+
+# ------------------------------------------------------------ mechanisms of the pre-2016 record
+def _run(scenario: str, *params: str, replicates: int = 2000) -> pd.DataFrame:
+    return sim.run_ensemble(overrides=[f"scenario={scenario}", f"run.replicates={replicates}", "run.days=120",
+                                       "run.seed=11", "run.progress=false", *params]).outcomes
+
+
+def test_strategic_restraint_applies_only_without_a_retaliation_norm():
+    # 2025: India has the norm and Pakistan has no attack to answer, so the share cannot matter
+    # in any world without a further attack (one on Pakistan would leave it an attack unanswered).
+    a = _run("pahalgam_2025", "params.grievance_share_without_norm=0", replicates=1000)
+    b = _run("pahalgam_2025", "params.grievance_share_without_norm=1", replicates=1000)
+    calm = (a["attacks"] == 0).to_numpy()
+    assert calm.mean() > 0.8
+    pd.testing.assert_frame_equal(a[calm], b[calm])
+    assert not a[~calm].equals(b[~calm])  # and where Pakistan was attacked, it can
+
+
+def test_strategic_restraint_holds_india_at_coercion_after_mumbai():
+    # Same worlds (common random numbers), grievance all or none: the paired difference in
+    # P(strikes) must exceed 4 standard errors.
+    free = _run("mumbai_2008", "params.grievance_share_without_norm=1")["strikes"].to_numpy(float)
+    held = _run("mumbai_2008", "params.grievance_share_without_norm=0")["strikes"].to_numpy(float)
+    diff = free - held
+    assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size)
+
+
+def test_incursion_parameters_do_not_touch_crises_set_off_by_attacks():
+    a = _run("pahalgam_2025", "params.incursion_danger_factor=0", "params.grievance_from_incursion=0", replicates=500)
+    b = _run("pahalgam_2025", "params.incursion_danger_factor=1", "params.grievance_from_incursion=2", replicates=500)
+    pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("lower, higher", [
+    (["params.incursion_danger_factor=1"], ["params.incursion_danger_factor=0"]),  # less danger fighting at home
+    (["params.grievance_from_incursion=0"], ["params.grievance_from_incursion=1"]),  # the intruders' positions
+])
+def test_kargil_reaches_war_through_the_incursion(lower, higher):
+    base = ["params.grievance_from_incursion=1", "params.incursion_danger_factor=0.2"]
+    lo = _run("kargil_1999", *base, *lower)["war"].to_numpy(float)
+    hi = _run("kargil_1999", *base, *higher)["war"].to_numpy(float)
+    diff = hi - lo
+    assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size)
