@@ -482,8 +482,9 @@ class CrisisModel(mesa.Model):
            1); otherwise rungs move (never up while a ceasefire is in force). A ceasefire in force
            may break (hazard cut by trust and a third-party guarantor; a spoiler attack may break
            it), which puts both sides back at rung 2 or above at once. Grievance, commitment and
-           casualties update; a strike answers the striker's grievance; rung 5 ends that
-           replicate. A LoC understanding ends with fighting and erodes in calm times.
+           casualties update; a strike answers the striker's grievance; an intruder's positions,
+           while held, add to its victim's; rung 5 ends that replicate. A LoC understanding ends
+           with fighting and erodes in calm times.
         6. Network update: rejected public mediation offers, backing and pressure move the
            third parties' affinity with the belligerents; pressure uses up leverage; both drift
            back to their baseline.
