@@ -155,3 +155,19 @@ def test_kargil_reaches_war_through_the_incursion(lower, higher):
     hi = _run("kargil_1999", *base, *higher)["war"].to_numpy(float)
     diff = hi - lo
     assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size)
+
+
+def test_the_intruders_positions_add_to_the_victims_grievance_only_while_held():
+    def day_one(rate: float) -> CrisisModel:
+        cfg = sim.compose_config(["scenario=kargil_1999", f"params.grievance_from_incursion={rate}"])
+        m = CrisisModel(build_inputs(cfg), replicates=400, seed=5)
+        m.step()
+        return m
+
+    without, with_ = day_one(0.0), day_one(1.5)
+    ind, pak = without.inputs.scenario.belligerent_ids.index("IND"), without.inputs.scenario.belligerent_ids.index("PAK")
+    np.testing.assert_array_equal(without.rung, with_.rung)  # today's choices came before the update
+    held = with_.rung[:, pak] >= 2
+    assert held.any() and (~held).any()
+    np.testing.assert_allclose(with_.grievance[:, ind] - without.grievance[:, ind], 1.5 * held)
+    np.testing.assert_array_equal(with_.grievance[:, pak], without.grievance[:, pak])
