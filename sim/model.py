@@ -344,7 +344,7 @@ class CrisisModel(mesa.Model):
         self.incursion = sc.trigger["kind"] == "incursion"
         self.incursion_defender = np.arange(2) == self.victim_slot  # (2,)
         own_side = np.where(self.incursion_defender, p.incursion_danger_factor, 1.0) if self.incursion \
-            else np.ones(2)  # (R|1, 2)
+            else np.ones(2)  # (2,), or (R, 2) for a per-replicate factor
         rows = [np.broadcast_to(np.asarray(daily[k], dtype=float) * exposure
                                 + self.nuclear * np.asarray(danger[k]) * (own_side if k in (3, 4) else 1.0),
                                 self._shape2()) for k in range(6)]

@@ -1,11 +1,13 @@
-"""Shared helpers for the tests: temporary scenario folders and small runs."""
+"""Shared helpers for the tests: temporary scenario folders, small runs and paired statistics."""
 
 from __future__ import annotations
 
 import csv
+import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from sim.config import SCENARIOS_DIR
@@ -39,3 +41,10 @@ def set_actor_values(folder: Path, values: dict[tuple[str, str], str]) -> None:
         writer = csv.DictWriter(fh, fieldnames=["actor", "key", "value", "source"])
         writer.writeheader()
         writer.writerows(rows)
+
+
+def paired_z(a: np.ndarray, b: np.ndarray) -> float:
+    """z statistic of mean(a - b) over replicates paired by seed."""
+    d = np.asarray(a, float) - np.asarray(b, float)
+    se = d.std(ddof=1) / math.sqrt(d.size)
+    return d.mean() / se if se > 0 else math.inf * np.sign(d.mean())

@@ -6,12 +6,10 @@ and a direction is shown when a paired difference exceeds 4 standard errors.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
 
 import sim
+from helpers import paired_z
 from sim.outcomes import calibration_checks
 
 RUN = ["run.replicates=10000", "run.progress=false", "run.seed=2025"]
@@ -21,13 +19,6 @@ RUN = ["run.replicates=10000", "run.progress=false", "run.seed=2025"]
 def runs():
     return {p: sim.run_ensemble(overrides=RUN + [f"policy={p}"])
             for p in ("baseline", "hotline_off", "no_third_parties", "gulf_facilitation")}
-
-
-def paired_z(a: np.ndarray, b: np.ndarray) -> float:
-    """z statistic of mean(a - b) over replicates paired by seed."""
-    d = np.asarray(a, float) - np.asarray(b, float)
-    se = d.std(ddof=1) / math.sqrt(d.size)
-    return d.mean() / se if se > 0 else math.inf * np.sign(d.mean())
 
 
 def test_baseline_lands_in_post_1998_ranges(runs):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import sim
+from helpers import paired_z
 from sim.calibration import HISTORICAL
 from sim.config import available
 from sim.model import CrisisModel, build_inputs
@@ -133,10 +134,9 @@ def test_strategic_restraint_applies_only_without_a_retaliation_norm():
 def test_strategic_restraint_holds_india_at_coercion_after_mumbai():
     # Same worlds (common random numbers), grievance all or none: the paired difference in
     # P(strikes) must exceed 4 standard errors.
-    free = _run("mumbai_2008", "params.grievance_share_without_norm=1")["strikes"].to_numpy(float)
-    held = _run("mumbai_2008", "params.grievance_share_without_norm=0")["strikes"].to_numpy(float)
-    diff = free - held
-    assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size)
+    free = _run("mumbai_2008", "params.grievance_share_without_norm=1")["strikes"]
+    held = _run("mumbai_2008", "params.grievance_share_without_norm=0")["strikes"]
+    assert paired_z(free, held) > 4
 
 
 def test_incursion_parameters_do_not_touch_crises_set_off_by_attacks():
@@ -151,10 +151,9 @@ def test_incursion_parameters_do_not_touch_crises_set_off_by_attacks():
 ])
 def test_kargil_reaches_war_through_the_incursion(lower, higher):
     base = ["params.grievance_from_incursion=1", "params.incursion_danger_factor=0.2"]
-    lo = _run("kargil_1999", *base, *lower)["war"].to_numpy(float)
-    hi = _run("kargil_1999", *base, *higher)["war"].to_numpy(float)
-    diff = hi - lo
-    assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size)
+    lo = _run("kargil_1999", *base, *lower)["war"]
+    hi = _run("kargil_1999", *base, *higher)["war"]
+    assert paired_z(hi, lo) > 4
 
 
 def test_the_intruders_positions_add_to_the_victims_grievance_only_while_held():
