@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
-from sim.calibration import HISTORICAL, accept, record  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.drivers.calibration import HISTORICAL, accept, record
+from sim.inputs.scenario import load_scenario
 
 OUT = ROOT / "results" / "backtest"
 ABC = ROOT / "results" / "calibration" / "abc_draws.parquet"

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import sim
-from sim.figures import compare_policies, plot_run
-from sim.results import write_results
+from sim.views.render import compare_policies, plot_run
+from sim.runs.results import write_results
 
 
 def main() -> None:

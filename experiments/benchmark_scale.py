@@ -61,7 +61,7 @@ def time_serial(replicates: int, repeats: int) -> float:
 def time_parallel(executor: str, workers: int, replicates: int) -> tuple[float, float]:
     """(run-steps per second on a warm pool or cluster, seconds to start and warm it)."""
     import sim
-    from sim.executors import make_executor
+    from sim.runs.executors import make_executor
 
     common = ["run.progress=false", f"run.days={DAYS}", f"run.executor={executor}", f"run.workers={workers}"]
     cfg = sim.compose_config(common + [f"run.replicates={replicates}"])

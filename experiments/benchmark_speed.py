@@ -22,7 +22,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import mesa  # noqa: E402
 
 import sim  # noqa: E402
-from sim.model import CrisisModel  # noqa: E402
+from sim.core.model import CrisisModel
 
 DAYS = 120
 

@@ -30,8 +30,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration import (HISTORICAL, accept, covers, distances, draw_prior, perturb, record,  # noqa: E402
-                             reference_checks_met, simulate, weighted_summary)
+from sim.drivers.calibration import (HISTORICAL, accept, covers, distances, draw_prior, perturb,  # noqa: E402
+                                    record, reference_checks_met, simulate, weighted_summary)
 
 OUT = ROOT / "results" / "calibration"
 PARAMS_FILE = ROOT / "conf" / "params" / "default.yaml"

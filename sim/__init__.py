@@ -9,14 +9,19 @@ The Python API, for notebooks::
     result.outcomes             # one row per replicate (pandas)
     sim.compare(result, sim.run_ensemble(sim.compose_config(["policy=baseline", "run.replicates=5000"])))
                                 # paired differences on the same seeds, with paired and unpaired CIs
+
+The package is built in wings whose imports run one way, from the ground floor up:
+``vocab`` (the project's words) < ``inputs`` < ``core`` (the model) < ``stats`` < ``runs`` <
+``views`` < ``drivers`` (see docs/architecture.md).
 """
 
-from .config import compose_config
-from .collect import collect
-from .ensemble import EnsembleResult, compare, run_ensemble
-from .errors import ConfigError, DiplosimError, ScenarioError
-from .model import CrisisModel, build_inputs
-from .scenario import load_scenario
+from sim.core.model import CrisisModel
+from sim.inputs.compose import compose_config
+from sim.inputs.errors import ConfigError, DiplosimError, ScenarioError
+from sim.inputs.resolve import build_inputs
+from sim.inputs.scenario import load_scenario
+from sim.runs.collect import collect
+from sim.runs.ensemble import EnsembleResult, compare, run_ensemble
 
 __all__ = ["CrisisModel", "ConfigError", "DiplosimError", "EnsembleResult", "ScenarioError", "build_inputs",
            "collect", "compare", "compose_config", "load_scenario", "run_ensemble"]

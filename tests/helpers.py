@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from sim.config import SCENARIOS_DIR
+from sim.inputs.schema import SCENARIOS_DIR
 
 
 def copy_scenario(tmp_path: Path, name: str, source: str = "pahalgam_2025") -> Path:

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from sim import app
-from sim.config import PROJECT_ROOT
-from sim.events import RUNG_DOWN, RUNG_UP
-from sim.model import RUNGS, CrisisModel, build_inputs
+from sim.views import app
+from sim.inputs.schema import PROJECT_ROOT
+from sim.views.story import RUNG_DOWN, RUNG_UP
+from sim.core.model import CrisisModel
+from sim.inputs.resolve import build_inputs
+from sim.vocab.ladder import RUNGS
 
 CHROMIUM = os.environ.get("DIPLOSIM_CHROMIUM", "/usr/bin/chromium")
 INSTALL = "apt-get update && apt-get install -y chromium"
@@ -71,7 +73,7 @@ def _app_command() -> list[str]:
     found = shutil.which("diplosim-app")
     if found:
         return [found]
-    return [sys.executable, "-m", "sim.app"]
+    return [sys.executable, "-m", "sim.views.app"]
 
 
 @contextlib.contextmanager

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 import sim
-from sim import app
-from sim.events import ACTION_TEXT, RUNG_DOWN, RUNG_UP, Story
-from sim.model import ACT_NONE, CF_AGREED, CF_HOLDING, RUNGS, CrisisModel, build_inputs
+from sim.views import app
+from sim.views.story import ACTION_TEXT, RUNG_DOWN, RUNG_UP, Story
+from sim.core.model import CrisisModel
+from sim.inputs.resolve import build_inputs
+from sim.vocab.ladder import ACT_NONE, CF_AGREED, CF_HOLDING, RUNGS
 
 SEEDS = (20250422, 1, 2, 3, 7)
 POLICIES = ("baseline", "hotline_off")

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model import REPORTERS, CrisisModel
+from sim.core.model import CrisisModel
+from sim.vocab.outcomes import REPORTERS
 
 
 @pytest.fixture(scope="module")

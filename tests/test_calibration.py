@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from helpers import paired_z
-from sim.outcomes import calibration_checks
+from sim.stats.targets import calibration_checks
 
 RUN = ["run.replicates=10000", "run.progress=false", "run.seed=2025"]
 

@@ -4,7 +4,7 @@ A good run exits 0, prints the table and a ``Results:`` line and writes one comp
 directory. Bad input exits 2 with exactly one line ``diplosim: error: ...`` on stderr, no
 traceback and no results directory (not even a hidden ``.tmp-*`` one).
 
-Most bad inputs go through :func:`sim.cli.main` in-process (fast); a representative handful,
+Most bad inputs go through :func:`sim.drivers.cli.main` in-process (fast); a representative handful,
 and every good path, run the installed command as a subprocess.
 """
 
@@ -23,10 +23,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cli import main
-from sim.config import SCENARIOS_DIR, compose_config
-from sim.results import config_hash
-from sim.scenario import load_scenario
+from sim.drivers.cli import main
+from sim.inputs.compose import compose_config
+from sim.inputs.schema import SCENARIOS_DIR
+from sim.runs.provenance import config_hash
+from sim.inputs.scenario import load_scenario
 
 DIPLOSIM = Path(sys.executable).with_name("diplosim")
 POLICIES = ("baseline", "gulf_facilitation", "hotline_off", "no_third_parties", "us_public_mediation")

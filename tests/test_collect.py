@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from sim.cli import main
-from sim.outcomes import Z95
+from sim.drivers.cli import main
+from sim.stats.intervals import Z95
 
 ARGS = ["-m", "policy=baseline,hotline_off", "params.w_pressure=1.0,3.0", "run.replicates=400",
         "run.block_size=150", "run.days=40", "run.progress=false", "run.figures=false", "run.name=sw"]

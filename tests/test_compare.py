@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.ensemble import compare
-from sim.outcomes import Z95
+from sim.runs.ensemble import compare
+from sim.stats.intervals import Z95
 
 RUN = ["run.replicates=3000", "run.block_size=1000", "run.days=60", "run.progress=false"]
 

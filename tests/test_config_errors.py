@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.config import SCENARIOS_DIR, compose_config
-from sim.ensemble import run_ensemble
-from sim.errors import ConfigError, DiplosimError, ScenarioError
-from sim.scenario import load_scenario
+from sim.inputs.compose import compose_config
+from sim.inputs.schema import SCENARIOS_DIR
+from sim.runs.ensemble import run_ensemble
+from sim.inputs.errors import ConfigError, DiplosimError, ScenarioError
+from sim.inputs.scenario import load_scenario
 
 FAST = ["run.replicates=20", "run.days=10", "run.progress=false"]
 
@@ -121,7 +122,7 @@ def scenario_without(tmp_path: Path, actor: str) -> Path:
 
 def test_policy_setting_an_actor_the_scenario_lacks_gives_a_note_not_a_silent_default(tmp_path):
     # uk_iran_contacts sets Iran; a scenario without Iran takes the policy, and says Iran's settings do not apply
-    from sim.model import build_inputs
+    from sim.inputs.resolve import build_inputs
 
     folder = scenario_without(tmp_path, "IRN")
     cfg = compose_config([f"scenario.dir={folder}", f"scenario.name={folder.name}", "policy=uk_iran_contacts"])
@@ -132,7 +133,7 @@ def test_policy_setting_an_actor_the_scenario_lacks_gives_a_note_not_a_silent_de
 
 def test_empty_policy_entry_for_a_missing_actor_is_fine_and_setting_it_gives_a_note(tmp_path):
     # baseline lists GBR with no fields set: a scenario without the UK runs under it ...
-    from sim.model import build_inputs
+    from sim.inputs.resolve import build_inputs
 
     folder = scenario_without(tmp_path, "GBR")
     common = [f"scenario.dir={folder}", f"scenario.name={folder.name}", *FAST]

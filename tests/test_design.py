@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cli import main
+from sim.drivers.cli import main
 from test_cli import assert_refused
 
 RUN = ["run.replicates=600", "run.block_size=250", "run.days=40", "run.progress=false", "run.figures=false"]

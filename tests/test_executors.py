@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.ensemble import RunIncomplete
+from sim.runs.ensemble import RunIncomplete
 
 SMALL = ["run.replicates=1200", "run.block_size=300", "run.days=60", "run.progress=false"]
 
@@ -112,7 +112,7 @@ def test_a_killed_worker_process_is_replaced_and_its_blocks_retried(tmp_path):
 
 
 def test_fewer_finished_replicates_than_planned_is_an_error_and_keeps_the_rest(tmp_path, monkeypatch):
-    import sim.ensemble as ens
+    import sim.runs.ensemble as ens
 
     real = ens.run_block
 
@@ -137,8 +137,8 @@ def test_fewer_finished_replicates_than_planned_is_an_error_and_keeps_the_rest(t
 
 
 def test_cli_exits_1_with_one_line_when_blocks_fail(tmp_path, monkeypatch, capsys):
-    import sim.ensemble as ens
-    from sim.cli import main
+    import sim.runs.ensemble as ens
+    from sim.drivers.cli import main
 
     def broken(task):
         raise RuntimeError("boom")
@@ -174,7 +174,7 @@ def test_unreachable_scheduler_is_one_line_naming_the_key():
 
 
 def test_slurm_job_script_is_written_offline(capsys):
-    from sim.cli import main
+    from sim.drivers.cli import main
 
     code = main(["--job-script", "run.executor=dask", "cluster=slurm", "cluster.queue=compute",
                  "cluster.cores=4", "cluster.processes=4", "cluster.memory=8GB", "cluster.walltime=00:30:00"])

@@ -20,13 +20,16 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.figures as figs
-from sim.cli import main
-from sim.figures import (FigureSkipped, RunData, ceasefire_survival, compare_policies, differences, difference_plot,
-                         escalation_figure, forest_plot, highest_rung_figure, load_run, network_figure,
-                         network_matrices, observed_path, plot_run, survival_plot, sweep_heatmap, sweep_lines,
-                         tango_interval)
-from sim.scenario import load_scenario
+import sim.runs.results as results_module
+import sim.views.figures as figs
+import sim.views.render as render
+from sim.drivers.cli import main
+from sim.stats.intervals import tango_interval
+from sim.views.figures import (FigureSkipped, RunData, ceasefire_survival, difference_plot, differences, escalation_figure,
+                               forest_plot, highest_rung_figure, load_run, network_figure, network_matrices, observed_path,
+                               survival_plot, sweep_heatmap, sweep_lines)
+from sim.views.render import compare_policies, plot_run
+from sim.inputs.scenario import load_scenario
 
 from helpers import copy_scenario, edit_yaml
 
@@ -412,8 +415,8 @@ def test_run_figures_wrong_type_is_one_line(tmp_path, monkeypatch, capsys):
 def test_a_failing_figure_is_a_note_and_the_run_is_kept(tmp_path, monkeypatch, capsys):
     def broken(run):
         raise RuntimeError("boom")
-    specs = [(n, t, broken if n == "network" else fn, c) for n, t, fn, c in figs.RUN_FIGURES]
-    monkeypatch.setattr(figs, "RUN_FIGURES", specs)
+    specs = [(n, t, broken if n == "network" else fn, c) for n, t, fn, c in render.RUN_FIGURES]
+    monkeypatch.setattr(render, "RUN_FIGURES", specs)
     monkeypatch.chdir(tmp_path)
     assert main(["run.replicates=200", "run.days=30", "run.progress=false", "run.name=x"]) == 0
     err = capsys.readouterr().err
@@ -429,7 +432,7 @@ def test_a_failing_figure_is_a_note_and_the_run_is_kept(tmp_path, monkeypatch, c
 def test_a_failing_report_keeps_the_run(tmp_path, monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(figs, "plot_run", broken)
+    monkeypatch.setattr(results_module, "plot_run", broken)
     monkeypatch.chdir(tmp_path)
     assert main(["run.replicates=100", "run.days=20", "run.progress=false", "run.name=y"]) == 0
     assert "figures and report not completed (OSError: disk full)" in capsys.readouterr().err

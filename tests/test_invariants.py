@@ -9,9 +9,11 @@ import pytest
 
 import sim
 from helpers import copy_scenario, set_actor_values
-from sim.config import available
-from sim.model import ACT_FACILITATE, ACT_MEDIATE, CF_AGREED, CF_HOLDING, CrisisModel, build_inputs
-from sim.params import ModelParams
+from sim.inputs.compose import available
+from sim.core.model import CrisisModel
+from sim.inputs.resolve import build_inputs
+from sim.vocab.ladder import ACT_FACILITATE, ACT_MEDIATE, CF_AGREED, CF_HOLDING
+from sim.inputs.params import ModelParams
 
 
 def random_overrides(rng: np.random.Generator) -> list[str]:

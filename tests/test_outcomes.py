@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import binomtest
 
-from sim.outcomes import mean_ci, median_ci, wilson
+from sim.stats.intervals import mean_ci, median_ci, wilson
 
 
 @pytest.mark.parametrize("k,n", [(0, 10), (3, 10), (10, 10), (7233, 10000), (1, 1)])

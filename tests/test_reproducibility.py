@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.model import CrisisModel, build_inputs
-from sim.rng import STREAMS, block_streams
+from sim.core.model import CrisisModel
+from sim.inputs.resolve import build_inputs
+from sim.core.rng import STREAMS, block_streams
 
 SMALL = ["run.replicates=1200", "run.block_size=400", "run.days=60", "run.progress=false"]
 

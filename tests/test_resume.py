@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.store import DiskStore
+from sim.runs.store import DiskStore
 
 SMALL = ["run.replicates=1500", "run.block_size=250", "run.days=50", "run.progress=false"]
 DIPLOSIM = Path(sys.executable).with_name("diplosim")
@@ -77,7 +77,7 @@ def test_a_block_file_is_never_overwritten_and_stray_temp_files_are_ignored(full
 
 def test_an_unreadable_block_file_is_a_one_line_error(tmp_path):
     cfg = sim.compose_config(SMALL)
-    key = sim.ensemble.prepare_run(cfg, work_dir=tmp_path).work_key
+    key = sim.runs.ensemble.prepare_run(cfg, work_dir=tmp_path).work_key
     (tmp_path / key).mkdir()
     (tmp_path / key / "block-000001.parquet").write_bytes(b"not parquet")
     with pytest.raises(sim.DiplosimError) as info:
@@ -111,8 +111,8 @@ def test_a_killed_command_line_run_resumes_to_the_uninterrupted_results(executor
 
 
 def test_an_interrupted_sweep_resumes_and_equals_an_uninterrupted_one(tmp_path, monkeypatch, capsys):
-    import sim.ensemble as ens
-    from sim.cli import main
+    import sim.runs.ensemble as ens
+    from sim.drivers.cli import main
 
     args = ["-m", "policy=baseline,hotline_off", "run.replicates=600", "run.block_size=200", "run.days=40",
             "run.progress=false", "run.figures=false"]
@@ -148,8 +148,8 @@ def test_an_interrupted_sweep_resumes_and_equals_an_uninterrupted_one(tmp_path, 
 
 
 def test_an_unnamed_sweep_finds_its_unfinished_directory(tmp_path, monkeypatch):
-    import sim.ensemble as ens
-    from sim.cli import main
+    import sim.runs.ensemble as ens
+    from sim.drivers.cli import main
 
     args = ["-m", "run.seed=1,2", "run.replicates=200", "run.days=20", "run.progress=false", "run.figures=false"]
     monkeypatch.chdir(tmp_path)
@@ -169,8 +169,8 @@ def test_an_unnamed_sweep_finds_its_unfinished_directory(tmp_path, monkeypatch):
 
 
 def test_the_same_config_running_twice_at_once_is_refused(tmp_path, monkeypatch, capsys):
-    from sim.cli import main
-    from sim.ensemble import prepare_run
+    from sim.drivers.cli import main
+    from sim.runs.ensemble import prepare_run
 
     args = SMALL + ["run.figures=false"]
     monkeypatch.chdir(tmp_path)

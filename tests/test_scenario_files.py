@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.config import SCENARIOS_DIR
-from sim.ensemble import run_ensemble
-from sim.errors import ScenarioError
-from sim.scenario import THIRD_PARTY_KEYS, load_scenario
+from sim.inputs.schema import SCENARIOS_DIR
+from sim.runs.ensemble import run_ensemble
+from sim.inputs.errors import ScenarioError
+from sim.inputs.scenario import THIRD_PARTY_KEYS, load_scenario
 
 SOURCE = SCENARIOS_DIR / "pahalgam_2025"
 

@@ -9,10 +9,11 @@ import pytest
 
 import sim
 from helpers import paired_z
-from sim.calibration import HISTORICAL
-from sim.config import available
-from sim.model import CrisisModel, build_inputs
-from sim.scenario import list_scenarios, load_scenario
+from sim.drivers.calibration import HISTORICAL
+from sim.inputs.compose import available
+from sim.core.model import CrisisModel
+from sim.inputs.resolve import build_inputs
+from sim.inputs.scenario import list_scenarios, load_scenario
 
 SCENARIOS = list_scenarios()
 POLICIES = available("policy")

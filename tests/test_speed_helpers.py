@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.rng as rng_module
-from sim.model import _any_cols, _count_cols, _max_pair, _sum_mid
-from sim.rng import poisson_inverse
+import sim.core.rng as rng_module
+from sim.core.ops import _any_cols, _count_cols, _max_pair, _sum_mid
+from sim.core.rng import poisson_inverse
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.outcomes import StreamingSummary, mean_ci, median_ci, summarise
+from sim.stats.intervals import mean_ci, median_ci
+from sim.stats.summary import StreamingSummary, summarise
 
 
 @settings(max_examples=60, deadline=None, database=None)

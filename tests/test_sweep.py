@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cli import main
-from sim.config import CONF_DIR
-from sim.sweep import plan_sweep
+from sim.drivers.cli import main
+from sim.inputs.schema import CONF_DIR
+from sim.drivers.sweep import plan_sweep
 from test_cli import assert_refused, run_cli
 
 FAST = ["run.replicates=300", "run.block_size=150", "run.days=30", "run.progress=false", "run.figures=false"]

@@ -1,0 +1,28 @@
+"""Errors a user can cause, each reported as one line that names the key or file.
+
+The command line prints these as ``diplosim: error: <line>`` and exits with code 2, with no
+traceback; the Python API raises them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DiplosimError(Exception):
+    """Base of the errors caused by input: a message of one line, meant for the user."""
+
+
+class ConfigError(DiplosimError, ValueError):
+    """A config key, type, value or config name is wrong."""
+
+
+class ScenarioError(DiplosimError, ValueError):
+    """A scenario folder or file is missing or malformed; the message names the file and line."""
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an error's message."""
+    text: Any = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+

@@ -1,0 +1,197 @@
+"""Hydra structured configs, composition and the one validation path.
+
+Schemas (dataclasses) catch unknown keys and wrong types when Hydra composes the config; the
+range checks Hydra cannot make are done here, in :func:`validate`, which every entry point
+(command line, Python API, ``CrisisModel`` keyword use) goes through. Errors are raised as
+:class:`ConfigError` with one line that names the key and what would be valid.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from hydra.core.config_store import ConfigStore
+
+from sim.inputs.params import ModelParams
+
+#: The project root: conf/ and scenarios/ live beside the package (editable install).
+PROJECT_ROOT = Path(os.environ.get("DIPLOSIM_HOME", Path(__file__).resolve().parents[2]))
+
+
+CONF_DIR = PROJECT_ROOT / "conf"
+
+
+SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
+
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+CLUSTERS = ("local", "slurm")
+
+
+HORIZONS = ("crisis", "era")
+
+
+@dataclass
+class DaskConfig:
+    """How ``run.executor=dask`` reaches its workers (see also the ``cluster`` group)."""
+
+    address: str = ""  # tcp://host:8786 of a running scheduler; empty: start the cluster of `cluster`
+    dashboard: bool = False  # serve the dask dashboard (http://localhost:8787) of a LocalCluster
+    connect_timeout: int = 30  # seconds to wait for the scheduler at `address`
+
+
+@dataclass
+class RunConfig:
+    """How many worlds to simulate, for how long, and where the work and results go."""
+
+    replicates: int = 10_000
+    seed: int = 20250422
+    days: int = 120
+    horizon: str = "crisis"
+    workers: int = 1
+    executor: str = "serial"
+    block_size: int = 2_000
+    progress: bool = True
+    output_dir: str = "results"
+    name: str = ""
+    figures: bool = True  # write figures (PNG, SVG) and report.md/report.html into the results directory
+    retries: int = 3  # times a block is retried after its worker died
+    work_dir: str = ""  # finished blocks, kept until the run is written (default: <output_dir>/.work)
+    design: str = ""  # CSV or Parquet file: a column per parameter, a row per design point
+    dask: DaskConfig = field(default_factory=DaskConfig)
+
+
+@dataclass
+class ScenarioConfig:
+    """Which scenario folder to load: ``scenarios/<name>/`` unless ``dir`` names another folder.
+
+    ``nuclear`` overrides whether both sides are nuclear-armed (a counterfactual switch).
+    """
+
+    name: str = "pahalgam_2025"
+    dir: str = ""
+    nuclear: Optional[bool] = None  # null: as in the scenario; false: the non-nuclear counterfactual
+
+
+@dataclass
+class CBMConfig:
+    """Confidence-building measures in force (MODEL.md §5); null means as in the scenario."""
+
+    loc_understanding: Optional[bool] = None
+    missile_prenotification: Optional[bool] = None
+    nuclear_nonattack_list: Optional[bool] = None
+    people_to_people: Optional[bool] = None
+
+
+@dataclass
+class ThirdPartyPolicy:
+    """What a third party may do. The scenario gives its propensities; the policy gates them.
+
+    ``public_mediation``, ``public_mediation_from_day`` and ``backing`` left null take the
+    scenario's record (who offered mediation publicly and from which day; how strongly each
+    party backs its ally).
+    """
+
+    engage: bool = True
+    from_day: int = 0
+    intensity: float = 1.0
+    restraint: bool = True
+    pressure: bool = True
+    pressure_from_rung: int = 2
+    facilitation: bool = True
+    public_mediation: Optional[bool] = None
+    public_mediation_from_day: Optional[int] = None
+    back_ally: bool = True
+    backing: Optional[float] = None
+
+
+@dataclass
+class ThirdPartyOverride:
+    """Per-actor changes to ``third_party_default``; a field left unset (null) inherits it."""
+
+    engage: Optional[bool] = None
+    from_day: Optional[int] = None
+    intensity: Optional[float] = None
+    restraint: Optional[bool] = None
+    pressure: Optional[bool] = None
+    pressure_from_rung: Optional[int] = None
+    facilitation: Optional[bool] = None
+    public_mediation: Optional[bool] = None
+    public_mediation_from_day: Optional[int] = None
+    back_ally: Optional[bool] = None
+    backing: Optional[float] = None
+
+
+@dataclass
+class PolicyConfig:
+    """The policy levers of MODEL.md §5."""
+
+    name: str = "baseline"
+    description: str = ""
+    hotline: Optional[bool] = None
+    hotline_reliability: float = 0.95
+    cbm: CBMConfig = field(default_factory=CBMConfig)
+    trade_ties: float = 1.0
+    indus_waters_treaty: Optional[str] = None
+    neutral_site_talks: bool = False
+    third_party_default: ThirdPartyPolicy = field(default_factory=ThirdPartyPolicy)
+    third_parties: dict[str, ThirdPartyOverride] = field(default_factory=dict)
+
+
+@dataclass
+class ClusterConfig:
+    """Where ``run.executor=dask`` starts its workers when ``run.dask.address`` is empty.
+
+    ``local``: a dask LocalCluster of ``run.workers`` processes on this machine. ``slurm``: a
+    dask-jobqueue SLURMCluster of ``jobs`` batch jobs, each running ``processes`` workers.
+    """
+
+    kind: str = "local"
+    jobs: int = 1
+    cores: int = 1
+    processes: int = 1
+    memory: str = "4GB"
+    walltime: str = "01:00:00"
+    queue: str = ""
+    account: str = ""
+    job_extra_directives: list[str] = field(default_factory=list)
+    job_script_prologue: list[str] = field(default_factory=list)
+    local_directory: str = ""
+    log_directory: str = ""
+    interface: str = ""
+    python: str = ""
+
+
+@dataclass
+class Config:
+    """The whole composed configuration."""
+
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+    params: ModelParams = field(default_factory=ModelParams)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+
+
+def _register() -> None:
+    cs = ConfigStore.instance()
+    cs.store(name="config_schema", node=Config)
+    cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig)
+    cs.store(group="policy", name="policy_schema", node=PolicyConfig)
+    cs.store(group="run", name="run_schema", node=RunConfig)
+    cs.store(group="params", name="params_schema", node=ModelParams)
+    cs.store(group="cluster", name="cluster_schema", node=ClusterConfig)
+
+
+_register()
+
+
+def schema_keys(node: Any) -> list[str]:
+    """The field names of a dataclass schema (for error messages)."""
+    return [f.name for f in fields(node)] if is_dataclass(node) else []
+

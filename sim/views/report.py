@@ -1,0 +1,380 @@
+"""The report of a run (or of a comparison): ``report.md`` and a self-contained ``report.html``.
+
+One document, written twice: Markdown (figures linked from ``figures/``) and HTML (figures
+embedded, so a student can open, mail or move that one file). It holds the summary table with
+95% intervals, the calibration checks, what was observed in a historical scenario, the figures
+with captions, notes on figures that could not be drawn, the config and the provenance from
+``metadata.json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from sim.stats.targets import calibration_checks
+from sim.views.figures import (
+    DAY_OUTCOMES,
+    PROBABILITY_OUTCOMES,
+    FigureRecord,
+    RunData,
+    differences,
+    outcome_label,
+)
+from sim.vocab.outcomes import HEADLINE
+
+# A document is a list of blocks: ("h", level, text) | ("p", text) | ("table", header, rows)
+# | ("figure", record) | ("code", lang, text) | ("list", items).
+Block = tuple
+
+
+def _fmt(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    v = float(value)
+    if key.startswith(("p_", "share_")):
+        return f"{v:.3f}" if abs(v) >= 0.001 or v == 0 else f"{v:.4f}"
+    if "days" in key or "per_decade" in key or "incidents" in key or "casualties" in key:
+        return f"{v:,.1f}"
+    return f"{v:.3f}"
+
+
+def _row(key: str, entry: Mapping[str, Any] | None, label: str | None = None) -> list[str]:
+    label = label or outcome_label(key)[0]
+    if not entry:
+        return [label, "—", "", "0"]
+    ci = "" if entry.get("ci_low") is None else f"[{_fmt(key, entry['ci_low'])}, {_fmt(key, entry['ci_high'])}]"
+    return [label, _fmt(key, entry.get("estimate")), ci, f"{int(entry.get('n', 0)):,}"]
+
+
+def summary_blocks(run: RunData) -> list[Block]:
+    """The summary tables of one run: headline outcomes, ceasefire brokers, third parties."""
+
+
+    s = run.summary
+    blocks: list[Block] = [("h", 2, "Outcomes (95% intervals)"),
+                           ("table", ["outcome", "estimate", "95% CI", "n"],
+                            [_row(o.key, s[o.key], o.label) for o in HEADLINE if o.key in s])]
+    brokers = [k for k in s if k.startswith("share_brokered_")]
+    if brokers:
+        n = s[brokers[0]]["n"]
+        blocks += [("h", 3, f"Who brokered the ceasefire (among {n:,} ceasefires)"),
+                   ("table", ["channel", "share", "95% CI", "n"],
+                    [_row(k, s[k], k[len("share_brokered_"):]) for k in brokers])]
+    tps = run.third_parties
+    bels = run.belligerents
+    if tps:
+        rows = []
+        for tp in tps:
+            e = s.get(f"p_engaged_{tp}")
+            row = [tp, _fmt("p_", e["estimate"]) if e else "—"]
+            for b in bels:
+                a = s.get(f"mean_affinity_change_{tp}_{b}")
+                row.append("—" if not a or a["estimate"] is None else
+                           f"{a['estimate']:+.3f} [{a['ci_low']:+.3f}, {a['ci_high']:+.3f}]")
+            rows.append(row)
+        blocks += [("h", 3, "Third parties"),
+                   ("table", ["third party", "P(engaged)", *[f"affinity change with {b}" for b in bels]], rows)]
+    return blocks
+
+
+def _calibration_blocks(run: RunData) -> list[Block]:
+
+
+    nuclear = run.scenario is None or run.scenario.nuclear
+    if run.cfg.get("run", {}).get("horizon", "crisis") != "crisis" or not nuclear:
+        return []  # the targets are those of post-1998 crises between two nuclear powers
+    try:
+        checks = calibration_checks(run.summary)
+    except (KeyError, TypeError, ValueError):
+        return []
+    return [("h", 3, "Calibration targets (post-1998 crises with both sides nuclear)"),
+            ("table", ["target", "met", "this run"], [[t, "yes" if ok else "**no**", d] for t, ok, d in checks])]
+
+
+def _observed_blocks(run: RunData) -> list[Block]:
+    """What happened in a historical scenario, beside what this run simulated."""
+    sc = run.scenario
+    if sc is None or not sc.observed:
+        return []
+    s = run.summary
+    try:  # the loader keeps observed values, not their sources: read those from the file
+        import yaml
+
+        raw = yaml.safe_load((Path(sc.path) / "scenario.yaml").read_text(encoding="utf-8")).get("observed") or {}
+    except Exception:  # noqa: BLE001 - sources are a nicety; the table stands without them
+        raw = {}
+    rows = []
+    for key, value in sc.observed.items():
+        sim = ""
+        if key == "path":
+            value = "daily path (drawn on the highest-rung figure)"
+        elif key == "highest_rung":
+            try:
+                k = int(value)
+                last = run.daily.iloc[-1]
+                eq = float(last[f"share_highest_rung{k}"])
+                ge = float(sum(last[f"share_highest_rung{j}"] for j in range(k, 6)))
+                sim = f"share of replicates reaching exactly rung {k}: {eq:.3f}; rung {k} or higher: {ge:.3f}"
+            except (KeyError, TypeError, ValueError):
+                sim = ""
+        else:
+            sim_key = {"days_to_ceasefire": "median_days_to_ceasefire",
+                       "duration_days": "median_duration_days"}.get(key)
+            if key == "broker":
+                sim_key = f"share_brokered_{value}"
+            e = s.get(sim_key) if sim_key else None
+            if e and e.get("estimate") is not None:
+                sim = (f"{outcome_label(sim_key)[0]}: {_fmt(sim_key, e['estimate'])} "
+                       f"[{_fmt(sim_key, e['ci_low'])}, {_fmt(sim_key, e['ci_high'])}]")
+        src = raw.get(key, {}).get("source", "") if isinstance(raw.get(key), dict) else ""
+        rows.append([key, str(value), sim, str(src)])
+    return [("h", 3, f"What happened ({sc.title})"),
+            ("table", ["observed", "value", "simulated (this run)", "source"], rows)]
+
+
+def _provenance_blocks(meta: Mapping[str, Any] | None) -> list[Block]:
+    if not meta:
+        return [("h", 2, "Provenance"), ("p", "No metadata.json was given for this run.")]
+    git = meta.get("git") or {}
+    commit = git.get("commit") or "unknown"
+    rows = [
+        ["package", f"diplosim {(meta.get('versions') or {}).get('diplosim', '?')}"],
+        ["git commit", f"{commit}" + (" (with uncommitted changes)" if git.get("dirty") else "")],
+        ["seed", str(meta.get("seed"))],
+        ["config hash (SHA-256)", str(meta.get("config_hash"))],
+        ["scenario / policy / horizon", f"{meta.get('scenario')} / {meta.get('policy')} / {meta.get('horizon')}"],
+        ["replicates (planned / finished)", f"{meta.get('replicates_planned'):,} / {meta.get('replicates_finished'):,}"
+         if isinstance(meta.get("replicates_planned"), int) else str(meta.get("replicates_planned"))],
+        ["days", str(meta.get("days"))],
+        ["executor / workers / block size", f"{meta.get('executor')} / {meta.get('workers')} / {meta.get('block_size')}"],
+        ["started / finished (UTC)", f"{meta.get('started')} / {meta.get('finished')}"],
+        ["command", " ".join(map(str, meta.get("command") or []))],
+    ]
+    t = meta.get("timings") or {}
+    if t:
+        rows.append(["timings", ", ".join(f"{k} {v:,.2f}" if isinstance(v, (int, float)) else f"{k} {v}"
+                                          for k, v in t.items())])
+    plat = meta.get("platform") or {}
+    if plat:
+        rows.append(["platform", ", ".join(f"{k} {v}" for k, v in plat.items())])
+    vers = meta.get("versions") or {}
+    rows.append(["versions", ", ".join(f"{k} {v}" for k, v in vers.items() if v)])
+    return [("h", 2, "Provenance"), ("table", ["", ""], rows)]
+
+
+def _config_blocks(cfg: Mapping[str, Any]) -> list[Block]:
+    import yaml
+
+    return [("h", 2, "Configuration"),
+            ("p", "The composed config of the run (also in config.yaml); any key can be set on the command line, "
+                  "e.g. `diplosim policy=hotline_off run.seed=7`."),
+            ("code", "yaml", yaml.safe_dump(dict(cfg), sort_keys=False, allow_unicode=True))]
+
+
+def _figure_blocks(records: Sequence[FigureRecord], notes: Sequence[str]) -> list[Block]:
+    blocks: list[Block] = [("h", 2, "Figures")]
+    for rec in records:
+        blocks += [("h", 3, rec.title), ("figure", rec)]
+    if notes:
+        blocks += [("h", 3, "Notes"), ("list", list(notes))]
+    return blocks
+
+
+def run_document(run: RunData, records: Sequence[FigureRecord], notes: Sequence[str],
+                 metadata: Mapping[str, Any] | None) -> tuple[str, list[Block]]:
+    """The blocks of a run's report."""
+    meta = metadata or {}
+    git = meta.get("git") or {}
+    commit = (git.get("commit") or "")[:10]
+    when = meta.get("finished")
+    intro = (f"{run.replicates:,} replicates × {run.days} days ({run.cfg.get('run', {}).get('horizon', 'crisis')} "
+             f"horizon) of scenario **{run.scenario_name}** under policy **{run.policy}**, seed {run.seed}.")
+    policy_text = run.cfg.get("policy", {}).get("description")
+    if policy_text:
+        intro += f" Policy: {policy_text}."
+    if when or commit:
+        intro += f" Run finished {when or '?'} with diplosim {(meta.get('versions') or {}).get('diplosim', '?')}"
+        intro += f" at commit {commit}" + (" (uncommitted changes)" if git.get("dirty") else "") + "." if commit else "."
+    blocks: list[Block] = [
+        ("p", intro),
+        ("p", "Each replicate is one possible course of the crisis from the trigger day. Proportions carry Wilson "
+              "intervals, medians distribution-free order-statistic intervals, means normal intervals."),
+        *summary_blocks(run), *_calibration_blocks(run), *_observed_blocks(run),
+        *_figure_blocks(records, notes), *_config_blocks(run.cfg), *_provenance_blocks(meta),
+    ]
+    return f"diplosim run: {run.title}", blocks
+
+
+FILES = {
+    "summary.json": "every outcome with its 95% interval",
+    "outcomes.parquet": "one row per replicate",
+    "daily.parquet": "one row per day (shares at each rung, ceasefires in force, third-party actions)",
+    "metadata.json": "provenance",
+    "config.yaml": "the composed config",
+    "figures": "each figure as PNG and SVG",
+    "report.md": "this report (Markdown)",
+    "report.html": "this report in one self-contained page",
+}
+
+
+def _files_blocks(out_dir: Path) -> list[Block]:
+    results_dir = (out_dir / "summary.json").exists()  # else figures drawn elsewhere from a run
+    items = [f"`{name}{'/' if name == 'figures' else ''}`: {what}" for name, what in FILES.items()
+             if name.startswith("report.") or (name == "figures" and (out_dir / name).exists())
+             or (name != "figures" and results_dir)]
+    return [("h", 2, "Files"), ("list", items)]
+
+
+def comparison_document(runs: Sequence[RunData], baseline: int, records: Sequence[FigureRecord],
+                        notes: Sequence[str]) -> tuple[str, list[Block]]:
+    """The blocks of a comparison report: outcomes side by side and differences from the baseline."""
+    keys = [*PROBABILITY_OUTCOMES, *DAY_OUTCOMES]
+    header = ["outcome", *[r.label for r in runs]]
+    rows = []
+    for key in keys:
+        row = [outcome_label(key)[0]]
+        for r in runs:
+            e = r.summary.get(key)
+            row.append("—" if not e or e.get("estimate") is None else
+                       f"{_fmt(key, e['estimate'])} [{_fmt(key, e['ci_low'])}, {_fmt(key, e['ci_high'])}]")
+        rows.append(row)
+    runs_rows = [[r.label, r.scenario_name, r.policy, f"{r.replicates:,}", str(r.days), str(r.seed),
+                  str(r.path) if r.path else "(in memory)"] for r in runs]
+    diff = differences(list(runs), baseline)
+    drows = []
+    for _, d in diff.iterrows():
+        width = (d["ci_high"] - d["ci_low"]) / 2
+        ratio = (f"{d['unpaired_halfwidth'] / width:.1f}×" if d["paired"] and width > 0 else "")
+        drows.append([d["label"], outcome_label(d["outcome"])[0], f"{100 * d['difference']:+.2f}",
+                      f"[{100 * d['ci_low']:+.2f}, {100 * d['ci_high']:+.2f}]", "paired" if d["paired"] else "unpaired",
+                      ratio])
+    base = runs[baseline].label
+    blocks: list[Block] = [
+        ("p", f"{len(runs)} runs compared; the baseline is **{base}**."),
+        ("table", ["label", "scenario", "policy", "replicates", "days", "seed", "results"], runs_rows),
+        ("h", 2, "Outcomes (estimate [95% CI])"), ("table", header, rows),
+        ("h", 2, f"Differences from {base} (percentage points)"),
+        ("p", "Paired: same scenario, seed, replicates and block size, so replicate i of each run met the same "
+              "random draws; the interval comes from the per-replicate differences. The last column is how many "
+              "times narrower it is than the unpaired interval of two independent runs."),
+        ("table", ["policy", "outcome", "difference", "95% CI", "interval", "narrower by"], drows),
+        *_figure_blocks(records, notes),
+    ]
+    return f"diplosim comparison: {', '.join(r.label for r in runs)}", blocks
+
+
+# ----------------------------------------------------------------------------- rendering
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(title: str, blocks: Sequence[Block]) -> str:
+    out = [f"# {title}", ""]
+    for b in blocks:
+        kind = b[0]
+        if kind == "h":
+            out += [f"{'#' * b[1]} {b[2]}", ""]
+        elif kind == "p":
+            out += [b[1], ""]
+        elif kind == "table":
+            header, rows = b[1], b[2]
+            out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+            out.append("|" + "|".join("---" for _ in header) + "|")
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+            out.append("")
+        elif kind == "figure":
+            rec: FigureRecord = b[1]
+            png = rec.files.get("png")
+            if png is not None:
+                out.append(f"![{rec.title}](figures/{png.name})")
+                out.append("")
+            links = ", ".join(f"[{fmt.upper()}](figures/{p.name})" for fmt, p in rec.files.items())
+            out += [f"{rec.caption}" + (f" ({links})" if links else ""), ""]
+        elif kind == "code":
+            out += [f"```{b[1]}", b[2].rstrip("\n"), "```", ""]
+        elif kind == "list":
+            out += [f"- {item}" for item in b[1]] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;
+color:#111;line-height:1.45}
+h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #bbb;padding:.25rem .5rem;
+text-align:left;vertical-align:top}th{background:#eee}td:nth-child(n+2){font-variant-numeric:tabular-nums}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}
+figcaption{font-size:.9rem;color:#333}pre{background:#f5f5f5;padding:.6rem;overflow-x:auto;font-size:.8rem}
+code{background:#f5f5f5;padding:0 .2rem}
+"""
+
+
+def _inline(text: str) -> str:
+    """Escape text and turn Markdown's **bold** and `code` into HTML."""
+    import re
+
+    t = html.escape(str(text))
+    t = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", t)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", t)
+
+
+def to_html(title: str, blocks: Sequence[Block], base: Path) -> str:
+    """A self-contained HTML page: PNG figures embedded as data URIs, SVG linked beside them."""
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>"]
+    for b in blocks:
+        kind = b[0]
+        if kind == "h":
+            out.append(f"<h{b[1]}>{_inline(b[2])}</h{b[1]}>")
+        elif kind == "p":
+            out.append(f"<p>{_inline(b[1])}</p>")
+        elif kind == "table":
+            header, rows = b[1], b[2]
+            head = "" if not any(header) else "<tr>" + "".join(f"<th>{_inline(h)}</th>" for h in header) + "</tr>"
+            body = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in rows)
+            out.append(f"<table>{head}{body}</table>")
+        elif kind == "figure":
+            rec: FigureRecord = b[1]
+            png = rec.files.get("png")
+            img = ""
+            if png is not None and png.is_file():
+                data = base64.b64encode(png.read_bytes()).decode("ascii")
+                img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(rec.title)}">'
+            links = ", ".join(f'<a href="figures/{html.escape(p.name)}">{fmt.upper()}</a>' for fmt, p in rec.files.items())
+            out.append(f"<figure>{img}<figcaption>{_inline(rec.caption)}"
+                       + (f" ({links})" if links else "") + "</figcaption></figure>")
+        elif kind == "code":
+            out.append(f"<pre><code>{html.escape(b[2])}</code></pre>")
+        elif kind == "list":
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b[1]) + "</ul>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _write(out_dir: Path, title: str, blocks: list[Block]) -> dict[str, Path]:
+    md, page = out_dir / "report.md", out_dir / "report.html"
+    md.write_text(to_markdown(title, blocks), encoding="utf-8")
+    page.write_text(to_html(title, blocks, out_dir), encoding="utf-8")
+    return {"md": md, "html": page}
+
+
+def write_run_report(run: RunData, out_dir: Path, records: Sequence[FigureRecord], notes: Sequence[str],
+                     metadata: Mapping[str, Any] | None) -> dict[str, Path]:
+    """Write ``report.md`` and ``report.html`` of one run into ``out_dir``; returns their paths."""
+    if metadata is not None:
+        metadata = json.loads(json.dumps(metadata, default=str))
+    title, blocks = run_document(run, records, notes, metadata)
+    return _write(Path(out_dir), title, blocks + _files_blocks(Path(out_dir)))
+
+
+def write_comparison_report(runs: Sequence[RunData], baseline: int, out_dir: Path, records: Sequence[FigureRecord],
+                            notes: Sequence[str]) -> dict[str, Path]:
+    """Write the comparison's ``report.md`` and ``report.html`` into ``out_dir``."""
+    title, blocks = comparison_document(runs, baseline, records, notes)
+    return _write(Path(out_dir), title, blocks)
+

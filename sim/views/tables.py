@@ -1,0 +1,98 @@
+"""The ``diplosim`` command: compose a config from Hydra overrides, run the ensemble, report.
+
+    diplosim                                   # 10,000 replicates of the 2025 crisis, baseline policy
+    diplosim policy=hotline_off run.replicates=50000
+    diplosim --cfg policy=gulf_facilitation    # print the composed config and stop
+    diplosim --info                            # list scenarios, policies and experiments
+    diplosim -m policy=baseline,hotline_off    # a sweep: one run per combination (sim/sweep.py)
+    diplosim collect results/<sweep>           # a sweep as one tidy table (sim/collect.py)
+
+Bad input ends with one line ``diplosim: error: ...`` on stderr and exit code 2; Ctrl-C ends with
+exit code 130, and a run that could not finish every block with exit code 1. None of them leaves
+a results directory behind; finished blocks are kept, and the same command resumes from them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from sim.stats.targets import calibration_checks
+from sim.vocab.outcomes import HEADLINE
+
+
+def format_table(summary: dict, title: str) -> str:
+    """The headline outcomes as a plain-text table with 95% intervals."""
+
+
+    rows = [title, f"{'outcome':52s} {'estimate':>9s}  {'95% CI':>19s} {'n':>8s}"]
+    for o in HEADLINE:
+        key, label = o.key, o.label
+        e = summary.get(key)
+        if e is None:
+            continue  # not an outcome of this horizon
+        if e["estimate"] is None:
+            rows.append(f"{label:52s} {'—':>9s}  {'':>19s} {e['n'] if e else 0:>8d}")
+            continue
+        digits = o.digits
+        ci = f"[{e['ci_low']:.{digits}f}, {e['ci_high']:.{digits}f}]"
+        rows.append(f"{label:52s} {e['estimate']:>9.{digits}f}  {ci:>19s} {e['n']:>8d}")
+    brokers = [(k[len("share_brokered_"):], v) for k, v in summary.items() if k.startswith("share_brokered_")]
+    shares = ", ".join(f"{name} {v['estimate']:.2f}" for name, v in brokers if v["estimate"])
+    if shares:
+        rows.append(f"Ceasefires brokered by: {shares}")
+    return "\n".join(rows)
+
+
+def format_calibration(summary: dict) -> str:
+
+
+    lines = ["Calibration targets (MODEL.md §8, post-2016 crisis with both sides nuclear):"]
+    for text, ok, detail in calibration_checks(summary):
+        lines.append(f"  [{'ok' if ok else 'MISS'}] {text}: {detail}")
+    return "\n".join(lines)
+
+
+def format_runs(collected: pd.DataFrame, swept: list[str]) -> str:
+    """The headline outcomes of every run of a sweep, one line per run."""
+    keys = [("p_strikes", "P(strikes)", 3), ("p_war", "P(war)", 4), ("p_ceasefire", "P(ceasefire)", 3),
+            ("median_days_to_ceasefire", "days to ceasefire", 1), ("median_duration_days", "duration", 1)]
+    runs = list(dict.fromkeys(collected["run"]))
+    width = max([len(r) for r in runs] + [3])
+    head = f"{'run':{width}s}" + "".join(f"  {label:>24s}" for _, label, _ in keys)
+    lines = [f"Sweep: {len(runs)} runs (estimate [95% CI])", head]
+    table = collected.set_index(["run", "outcome"])
+    for run in runs:
+        cells = []
+        for key, _, digits in keys:
+            try:
+                row = table.loc[(run, key)]
+            except KeyError:
+                cells.append(f"  {'—':>24s}")
+                continue
+            if pd.isna(row["estimate"]):
+                cells.append(f"  {'—':>24s}")
+            else:
+                cells.append(f"  {row['estimate']:.{digits}f} [{row['ci_low']:.{digits}f}, {row['ci_high']:.{digits}f}]"
+                             .rjust(26))
+        lines.append(f"{run:{width}s}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def format_contrast(table: pd.DataFrame, title: str, keys: Iterable[str] | None = None) -> str:
+    """A plain-text table of a contrast: reference, arm, paired difference and width ratio."""
+    lines = [title, f"  {'outcome':40s} {'reference':>9s} {'arm':>9s} {'difference':>10s} "
+                    f"{'paired 95% CI':>21s} {'paired/unpaired width':>22s}"]
+    wanted = set(keys) if keys is not None else None
+    for row in table.itertuples():
+        if wanted is not None and row.outcome not in wanted:
+            continue
+        digits = 3 if row.outcome.startswith("p_") else 2
+        ci = f"[{row.ci_low:+.{digits}f}, {row.ci_high:+.{digits}f}]"
+        ratio = "—" if not np.isfinite(row.width_ratio) else f"{row.width_ratio:.2f}"
+        lines.append(f"  {row.label[:40]:40s} {row.reference:>9.{digits}f} {row.estimate:>9.{digits}f} "
+                     f"{row.difference:>+10.{digits}f} {ci:>21s} {ratio:>22s}")
+    return "\n".join(lines)
+
