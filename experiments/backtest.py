@@ -34,7 +34,7 @@ OUT = ROOT / "results" / "backtest"
 ABC = ROOT / "results" / "calibration" / "abc_draws.parquet"
 NUCLEAR_ERA = {"rann_kutch_1965": False, "kashmir_1965": False}
 
-# Base rates from the record (ip_crises.csv, 19 crises 1947-2025; DOMAIN.md §2a): post-1998,
+# Base rates from the record ([IP crises], 19 crises 1947-2025; brief H§2a): post-1998,
 # 9 crises of which 4 reached strikes (Kargil, Uri, Pulwama, Pahalgam) and 1 war (Kargil);
 # pre-1998, 8 crises (Hyderabad excluded) of which 3 were wars (1947, 1965, 1971), and those 3
 # are also the only ones at rung >= 3. Leaving a crisis out removes it from its group's counts.

@@ -4,13 +4,13 @@
     python experiments/calibrate.py --no-write      # fit and print only
 
 Data: the observed highest rung, duration class and ending of the nine historical presets
-(scenarios/*/scenario.yaml, `observed`; from ip_crises.csv and DOMAIN.md §1) and the MODEL.md §8
+(scenarios/*/scenario.yaml, `observed`; from [IP crises] and brief H§1) and the brief M§8
 bands. Method: ABC population Monte Carlo over the vectorised ensemble (sim/calibration.py): each
 generation's draws run as per-replicate parameter arrays, --reps replicates per draw and crisis;
 the closest --quantile of the last generation is the posterior. The point written to the config
 is the accepted draw closest to the record, re-run with 200 replicates, among those that keep
 every observed highest rung inside their 90% predictive range and the 2025 reference case inside
-the MODEL.md §8 checks.
+the brief M§8 checks.
 Outputs in results/calibration/: the draws with their distances and simulated outcomes
 (abc_draws.parquet), the posterior summary (posterior.csv), and the fitted values written, with
 the date and the data, to conf/params/default.yaml.
@@ -45,11 +45,11 @@ def write_params(post: pd.DataFrame, n_draws: int, n_accepted: int, seed: int) -
         f"# on {today} by experiments/calibrate.py (ABC population Monte Carlo, {n_draws} draws a",
         f"# generation, {n_accepted} accepted, seed {seed}) to the observed highest rung, duration class and ending of the",
         f"# historical presets {', '.join(HISTORICAL)}",
-        "# (data: ip_crises.csv and DOMAIN.md §1 in the shared notes, copied into each scenario's",
-        "# `observed` block) and to the pooled base rates of MODEL.md §8 (from ICB v14 and",
-        "# ip_crises.csv). The value is the accepted draw closest to the record, re-run with 200",
+        "# (data: [IP crises] and brief H§1, copied into each scenario's",
+        "# `observed` block) and to the pooled base rates of brief M§8 (from ICB v14 and",
+        "# [IP crises]). The value is the accepted draw closest to the record, re-run with 200",
         "# replicates, among those whose 90% predictive range of highest rung holds every observed",
-        "# one and whose 2025 run meets the MODEL.md §8 checks; the posterior mean, sd and 90%",
+        "# one and whose 2025 run meets the brief M§8 checks; the posterior mean, sd and 90%",
         "# interval are in the comment.",
         "defaults:",
         "  - params_schema",
@@ -95,7 +95,7 @@ def main() -> None:
     # more replicates. The distance is an expected error and says little about the tails or the
     # bands, so the point must also (a) keep every observed highest rung inside its 90%
     # predictive range, by two standard errors (the backtest's coverage check), and (b) keep the
-    # 2025 reference case inside the MODEL.md §8 checks every run prints. Among the draws that
+    # 2025 reference case inside the brief M§8 checks every run prints. Among the draws that
     # do, the closest to the record wins; if none does, the closest draw of all, with a warning.
     top = idx[: args.refine]
     refined_sims = simulate(draws.iloc[top].reset_index(drop=True), args.seed + 1, reps=200)
@@ -107,7 +107,7 @@ def main() -> None:
     best = draws.iloc[top[best_pos]]
     post["fitted"] = best
     print(f"\nStage 2: the {len(top)} closest draws re-run with 200 replicates each; {int(admissible.sum())} keep "
-          f"every observed highest rung inside their 90% range and 2025 inside the MODEL.md §8 checks. "
+          f"every observed highest rung inside their 90% range and 2025 inside the brief M§8 checks. "
           f"The point chosen has distance {total[best_pos]:.2f} (the closest draw of all: {total.min():.2f}); "
           f"per crisis and target:")
     print(refined.iloc[best_pos].round(2).to_string())

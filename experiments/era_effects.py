@@ -4,7 +4,7 @@ stability-instability paradox (nuclear weapons: less war, not less low-level vio
     python experiments/era_effects.py [--replicates 2000] [--years 10]
 
 Each comparison runs both arms on the same seeds (common random numbers) and prints the paired
-difference with a 95% interval. Targets (MODEL.md §8, DOMAIN.md §2e): a DGMO-style understanding
+difference with a 95% interval. Targets (brief M§8, brief H§2e): a DGMO-style understanding
 cuts LoC incidents by about 86-99.5%; nuclear on means less war but not less low-level violence.
 """
 

@@ -1,4 +1,4 @@
-"""The 2025 baseline against MODEL.md §8, and the policy directions the literature supports.
+"""The 2025 baseline against brief M§8, and the policy directions the literature supports.
 
 Tolerances come from the standard error: a band is met when the whole 95% interval lies in it,
 and a direction is shown when a paired difference exceeds 4 standard errors.
