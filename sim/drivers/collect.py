@@ -1,17 +1,7 @@
-"""Collect: a sweep (or any folder of runs) as one tidy table, in Parquet and CSV.
+"""``diplosim collect FOLDER`` (and ``diplosim-collect``): a sweep or folder of runs as tidy tables.
 
-``diplosim collect results/<sweep>`` (or ``diplosim-collect results/<sweep>``) writes
-
-- ``collected.parquet`` and ``collected.csv``: one row per run and outcome, with a column per
-  swept key (``policy``, ``policy.trade_ties``, ...), the run's folder, scenario, policy, seed,
-  replicates and days, and the outcome's ``estimate, ci_low, ci_high, n`` (as in summary.json);
-- for a sweep, ``contrasts.parquet`` and ``.csv``: for every swept key, each other value against
-  the first one (the reference), the other swept keys held equal, as paired differences with
-  paired and unpaired 95% intervals and the ratio of their widths (see :mod:`sim.compare`).
-
-Plain Parquet and CSV: pandas, DuckDB, R (arrow or readr) or a spreadsheet read them without
-diplosim. For a folder of separate runs (no ``sweep.json``), the columns are the config keys
-whose values differ between the runs.
+The command line around :func:`sim.runs.collect.collect`: it writes ``collected`` and
+``contrasts`` (Parquet and CSV) and prints a line per run; bad input is one line and exit 2.
 """
 
 from __future__ import annotations

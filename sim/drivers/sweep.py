@@ -36,17 +36,18 @@ from omegaconf import DictConfig, OmegaConf
 from sim.inputs.compose import compose_config, explain_hydra_error
 from sim.inputs.errors import ConfigError
 from sim.inputs.schema import CONF_DIR
-from sim.runs.collect import collect
+from sim.runs.collect import collect, value_text
 from sim.runs.ensemble import execute, prepare_run
-from sim.runs.manifest import _write_json, read_manifest
+from sim.runs.manifest import read_manifest, write_manifest
 from sim.runs.provenance import config_hash, package_version
 from sim.runs.results import ensure_output_dir, write_results
 from sim.runs.store import digest
 from sim.views.tables import format_contrast, format_runs, format_table
+from sim.vocab.keys import NOT_COMPARED
 
 #: Keys a sweep may not vary: they name its directory or choose its one executor.
-NOT_SWEEPABLE = ("run.name", "run.output_dir", "run.work_dir", "run.progress", "run.executor", "run.workers",
-                 "run.retries", "run.dask", "cluster")
+#: One directory and one executor per sweep: these keys take one value.
+NOT_SWEEPABLE = NOT_COMPARED
 
 
 @dataclass
@@ -166,15 +167,9 @@ def plan_sweep(args: list[str]) -> SweepPlan:
 def run_dir_name(index: int, total: int, values: dict[str, Any]) -> str:
     """``3_policy=hotline_off_run.seed=2``: the run's index and swept values, as a safe folder name."""
     width = len(str(max(total - 1, 0)))
-    text = "_".join(f"{k}={_text(v)}" for k, v in values.items())
+    text = "_".join(f"{k}={value_text(v)}" for k, v in values.items())
     text = re.sub(r"[^A-Za-z0-9._=,+-]+", "-", text).strip("-")[:100]
     return f"{index:0{width}d}" + (f"_{text}" if text else "")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
 
 
 def locate(cfg0: DictConfig, key: str, started: dt.datetime) -> tuple[Path, dict[str, Any] | None]:
@@ -249,7 +244,7 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
     else:
         resumed = True
     ensure_output_dir(folder)
-    _write_json(folder / "sweep.json", manifest)
+    write_manifest(folder / "sweep.json", manifest)
     work_root = Path(str(cfg0.run.work_dir)) if str(cfg0.run.work_dir) else folder / ".work"
     todo = []
     for i, entry in enumerate(manifest["runs"]):
@@ -262,7 +257,7 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
             entry["status"] = "done"
             continue
         todo.append(i)
-    _write_json(folder / "sweep.json", manifest)
+    write_manifest(folder / "sweep.json", manifest)
     specs = [prepare_run(plan.cfgs[i], work_dir=work_root, label=names[i]) for i in todo]
     for spec in specs:
         spec.store.acquire()  # refuses the same sweep while another run of it is going on
@@ -282,7 +277,7 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
                       notes=notes)
         specs[j].store.remove()
         entry["status"] = "done"
-        _write_json(folder / "sweep.json", manifest)
+        write_manifest(folder / "sweep.json", manifest)
 
     try:
         if specs:
@@ -292,7 +287,7 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
             spec.store.release()
     manifest["status"] = "complete"
     manifest["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    _write_json(folder / "sweep.json", manifest)
+    write_manifest(folder / "sweep.json", manifest)
     try:
         work_root.rmdir()
     except OSError:

@@ -1,9 +1,10 @@
-"""Hydra structured configs, composition and the one validation path.
+"""The one Hydra compose helper: overrides in, a validated read-only config out.
 
-Schemas (dataclasses) catch unknown keys and wrong types when Hydra composes the config; the
-range checks Hydra cannot make are done here, in :func:`validate`, which every entry point
-(command line, Python API, ``CrisisModel`` keyword use) goes through. Errors are raised as
-:class:`ConfigError` with one line that names the key and what would be valid.
+:func:`compose_config` composes ``conf/`` with Hydra (the schemas of :mod:`sim.inputs.schema`
+catch unknown keys and wrong types), runs our range checks (:func:`sim.inputs.validate.validate`)
+and turns whatever Hydra raises into one :class:`~sim.inputs.errors.ConfigError` line that names
+the key and what would be valid (:func:`explain_hydra_error`). Every entry point (command line,
+Python API, ``CrisisModel`` keyword use, the app) composes through here.
 """
 
 from __future__ import annotations

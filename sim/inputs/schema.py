@@ -1,9 +1,8 @@
-"""Hydra structured configs, composition and the one validation path.
+"""Hydra structured configs: the schema of every config group, registered in Hydra's ConfigStore.
 
-Schemas (dataclasses) catch unknown keys and wrong types when Hydra composes the config; the
-range checks Hydra cannot make are done here, in :func:`validate`, which every entry point
-(command line, Python API, ``CrisisModel`` keyword use) goes through. Errors are raised as
-:class:`ConfigError` with one line that names the key and what would be valid.
+Dataclasses catch unknown keys and wrong types when Hydra composes the config (the range checks
+Hydra cannot make are in :mod:`sim.inputs.validate`). Also where ``conf/`` and ``scenarios/``
+are found: beside the package, or under ``$DIPLOSIM_HOME``.
 """
 
 from __future__ import annotations

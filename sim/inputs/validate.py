@@ -1,9 +1,8 @@
-"""Hydra structured configs, composition and the one validation path.
+"""The range checks Hydra cannot make, run on every composed config.
 
-Schemas (dataclasses) catch unknown keys and wrong types when Hydra composes the config; the
-range checks Hydra cannot make are done here, in :func:`validate`, which every entry point
-(command line, Python API, ``CrisisModel`` keyword use) goes through. Errors are raised as
-:class:`ConfigError` with one line that names the key and what would be valid.
+:func:`validate` refuses keys a schema lacks (Hydra lets ``+key=value`` add them), values out of
+range, choices that do not exist and contradictory executor settings, each as one
+:class:`~sim.inputs.errors.ConfigError` line naming the key and what would be valid.
 """
 
 from __future__ import annotations

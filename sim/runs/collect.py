@@ -17,24 +17,21 @@ whose values differ between the runs.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.inputs.errors import DiplosimError
+from sim.runs.atomic import atomic_path
 from sim.runs.manifest import read_manifest
 from sim.runs.reader import outcome_chunks
 from sim.stats.paired import COLUMNS, paired_contrast, paired_reason
+from sim.vocab.keys import NOT_COMPARED, PAIRING_KEYS
 
-#: Config keys that never count as differing between runs (where and how a run was computed).
-_IGNORED = ("run.name", "run.output_dir", "run.work_dir", "run.progress", "run.executor", "run.workers",
-            "run.retries", "run.dask", "cluster", "policy.description")
-
-
-#: Contrasts of these keys are not paired (different random numbers), so none are made.
-_UNPAIRED_KEYS = ("run.seed", "run.replicates", "run.block_size", "run.design")
+#: Config keys that never count as differing between runs: where and how a run was computed, and
+#: a policy's description (prose).
+_IGNORED = (*NOT_COMPARED, "policy.description")
 
 
 SUMMARY_COLUMNS = ("outcome", "estimate", "ci_low", "ci_high", "n")
@@ -139,7 +136,7 @@ def _contrasts(folder: Path, runs: list[Path], loaded: list[tuple[dict, dict]], 
     frames = []
     index = {json.dumps([v.get(k) for k in swept], default=str): i for i, v in enumerate(values)}
     for key in swept:
-        if key in _UNPAIRED_KEYS or key not in reference:
+        if key in PAIRING_KEYS or key not in reference:  # other random numbers: not a paired contrast
             continue
         ref_value = reference[key]
         for i, vals in enumerate(values):
@@ -156,9 +153,9 @@ def _contrasts(folder: Path, runs: list[Path], loaded: list[tuple[dict, dict]], 
             names_b = _broker_names(meta_b, loaded[i][1])
             table = paired_contrast(outcome_chunks(runs[j] / "outcomes.parquet", COLUMNS),
                                     outcome_chunks(runs[i] / "outcomes.parquet", COLUMNS), names_a, names_b)
-            others = ", ".join(f"{k}={_text(vals[k])}" for k in swept if k != key)
-            label = f"{key}: {_text(vals[key])} vs {_text(ref_value)}" + (f" ({others})" if others else "")
-            head = {"contrast": label, "key": key, "reference_value": _text(ref_value), **vals,
+            others = ", ".join(f"{k}={value_text(vals[k])}" for k in swept if k != key)
+            label = f"{key}: {value_text(vals[key])} vs {value_text(ref_value)}" + (f" ({others})" if others else "")
+            head = {"contrast": label, "key": key, "reference_value": value_text(ref_value), **vals,
                     "run": runs[i].name, "reference_run": runs[j].name}
             for col, value in reversed(list(head.items())):
                 table.insert(0, col, [value] * len(table))
@@ -170,22 +167,15 @@ def _broker_names(meta: dict[str, Any], summary: dict[str, Any]) -> list[str]:
     return [k[len("share_brokered_"):] for k in summary if k.startswith("share_brokered_")]
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A config value as the command line writes it (``true``, not ``True``)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _write_table(table: pd.DataFrame, stem: Path) -> None:
     """Write ``stem.parquet`` and ``stem.csv`` (each written whole, then renamed into place)."""
-    for suffix in (".parquet", ".csv"):
-        final = stem.with_suffix(suffix)
-        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-        try:
-            if suffix == ".parquet":
-                table.to_parquet(tmp, index=False)
-            else:
-                table.to_csv(tmp, index=False)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+    with atomic_path(stem.with_suffix(".parquet")) as tmp:
+        table.to_parquet(tmp, index=False)
+    with atomic_path(stem.with_suffix(".csv")) as tmp:
+        table.to_csv(tmp, index=False)
 

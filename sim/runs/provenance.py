@@ -1,18 +1,7 @@
-"""Ensembles: many replicates of one config, in fixed-size blocks, on any executor, resumable.
+"""Provenance of a run: the package version, the libraries, the git commit and the config hash.
 
-Replicates are split into blocks of ``run.block_size``; block k holds replicates
-``k*B .. k*B+B-1`` and draws from its own random streams (keyed by seed and k), so the
-per-replicate outcomes are the same whatever the executor and the number of workers. Inside a
-block, one :class:`~sim.model.CrisisModel` steps all its replicates at once.
-
-The path of every run, single or part of a sweep, from the Python API or the command line:
-
-1. :func:`prepare_run` checks the config (scenario, policy, parameter design) and plans the
-   blocks; with a work directory, blocks finished by an earlier, interrupted attempt are found.
-2. :func:`execute` sends the remaining blocks of one or more runs to the executor
-   (:mod:`sim.executors`), stores each block as it finishes (:mod:`sim.store`) and shows progress.
-3. When a run's last block is in, its summary and daily table are computed from its blocks in
-   block order, reading one block at a time.
+One version helper (:func:`package_version`) serves the command line, the work key of resumable
+blocks, sweeps and ``metadata.json``.
 """
 
 from __future__ import annotations

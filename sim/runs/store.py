@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.inputs.errors import ConfigError, DiplosimError
+from sim.runs.atomic import atomic_path, write_atomic
 
 #: Names of the day-by-day count arrays a block carries (summed over blocks for daily.parquet).
 DAILY_ARRAYS = ("daily_rungs", "daily_max", "daily_cf", "daily_actions")
@@ -219,14 +220,9 @@ class DiskStore:
         self.path.mkdir(parents=True, exist_ok=True)
         plan_file = self.path / "plan.json"
         if self.plan and not plan_file.exists():
-            _write_atomic(plan_file, (json.dumps(self.plan, indent=2, default=str) + "\n").encode())
-        tmp = self.path / f".{final.name}.{os.getpid()}.tmp"
-        try:
+            write_atomic(plan_file, json.dumps(self.plan, indent=2, default=str) + "\n")
+        with atomic_path(final) as tmp:
             pq.write_table(block_table(block), tmp)
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
 
     def get(self, index: int, columns: list[str] | None = None) -> Block:
         """Read a block (only the given outcome columns, if any)."""
@@ -246,16 +242,6 @@ class DiskStore:
             self.path.parent.rmdir()  # the work root, if no other run is using it
         except OSError:
             pass
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def iter_blocks(store: MemoryStore | DiskStore, indices: list[int], columns: list[str] | None = None

@@ -1,1 +1,2 @@
-"""stats"""
+"""Statistics over replicates: intervals, streamed summaries, paired contrasts, calibration targets.
+"""

@@ -1,7 +1,9 @@
-"""From per-replicate outcomes to estimates with confidence intervals.
+"""From per-replicate outcomes to estimates with 95% intervals, driven by the outcome catalogue.
 
-Proportions get Wilson score intervals; medians get distribution-free intervals from binomial
-order statistics; means get normal intervals from the standard error. Never a bare point.
+:func:`summarise` computes every outcome of :data:`sim.vocab.outcomes.OUTCOMES` that goes into
+``summary.json`` (proportions with Wilson intervals, medians with order-statistic intervals,
+means with normal intervals), reading the outcome table block by block
+(:class:`StreamingSummary`), so memory is bounded by a block, not by the run.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""From per-replicate outcomes to estimates with confidence intervals.
-
-Proportions get Wilson score intervals; medians get distribution-free intervals from binomial
-order statistics; means get normal intervals from the standard error. Never a bare point.
+"""Calibration targets of the post-2016 nuclear crises (brief M§8), checked on a run's summary.
 """
 
 from __future__ import annotations
