@@ -1,0 +1,304 @@
+"""The classroom app's pictures: hand-drawn SVG and HTML, each a pure function of a Story or a summary.
+
+The alliance network (:func:`network_svg`), the timeline of both rungs (:func:`timeline_svg`), the
+escalation-ladder gauges (:func:`gauge_html`), a line of state variables (:func:`state_html`), the
+event log (:func:`log_html`) and the odds table (:func:`odds_html`). Each returns a string of
+markup with every value escaped; none reads or changes anything but its arguments.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import numpy as np
+
+from sim.views.story import RUNG_COLOURS, Story
+from sim.vocab.ladder import (
+    ACT_BACK,
+    ACT_FACILITATE,
+    ACT_MEDIATE,
+    ACT_NONE,
+    ACT_PRESS_0,
+    ACT_PRESS_1,
+    ACT_RESTRAINT,
+    RUNGS,
+)
+from sim.vocab.outcomes import HEADLINE
+
+RUNG_INK = ("#fff", "#fff", "#212121", "#fff", "#fff", "#fff")  # text on each rung's colour
+
+
+BELLIGERENT_COLOURS = ("#ef6c00", "#1b5e20")  # timeline lines: first and second belligerent
+
+
+ACTION_COLOURS = {ACT_NONE: "#eceff1", ACT_RESTRAINT: "#b3e5fc", ACT_PRESS_0: "#ffcc80", ACT_PRESS_1: "#ffcc80",
+                  ACT_FACILITATE: "#c5e1a5", ACT_MEDIATE: "#ce93d8", ACT_BACK: "#ef9a9a"}
+
+
+ACTION_SHORT = {ACT_NONE: "", ACT_RESTRAINT: "calls for restraint", ACT_PRESS_0: "presses {first}",
+                ACT_PRESS_1: "presses {second}", ACT_FACILITATE: "carries messages", ACT_MEDIATE: "offers mediation",
+                ACT_BACK: "backs {ally}"}
+
+
+def _layout(story: Story) -> dict[str, tuple[float, float]]:
+    """Fixed positions: the belligerents in the middle, third parties on arcs above and below,
+    each nearer the side it leans to (by the scenario's affinities, so nodes never jump)."""
+    sc = story.model.inputs.scenario
+    b0, b1 = sc.belligerents
+    pos = {sc.actors[b0]: (-0.75, 0.0), sc.actors[b1]: (0.75, 0.0)}
+    lean = sorted(sc.third_parties, key=lambda t: (sc.affinity[t, b1] - sc.affinity[t, b0], sc.actors[t]))
+    top, bottom = lean[0::2], lean[1::2]
+    for row, sign in ((top, 1.0), (bottom, -1.0)):
+        n = len(row)
+        for i, t in enumerate(row):
+            angle = math.pi * (0.88 - 0.76 * (i + 0.5) / n) if n else 0.0
+            pos[sc.actors[t]] = (1.75 * math.cos(angle), sign * 1.15 * math.sin(angle) + sign * 0.15)
+    return pos
+
+
+def _mix(c1: str, c2: str, t: float) -> str:
+    a = [int(c1[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(c2[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b))
+
+
+#: Affinity colours from -1 (hostile, red) through 0 (pale yellow) to +1 (friendly, green).
+AFFINITY_STOPS = ((-1.0, "#b2182b"), (-0.5, "#ef8a62"), (0.0, "#f7f4b9"), (0.5, "#91cf60"), (1.0, "#1a7837"))
+
+
+def affinity_colour(a: float) -> str:
+    """The colour of a tie of affinity ``a`` in [-1, 1]."""
+    a = min(1.0, max(-1.0, float(a)))
+    for (x0, c0), (x1, c1) in zip(AFFINITY_STOPS, AFFINITY_STOPS[1:]):
+        if a <= x1:
+            return _mix(c0, c1, (a - x0) / (x1 - x0))
+    return AFFINITY_STOPS[-1][1]
+
+
+def _t(x: float, y: float, text: str, size: float = 11, anchor: str = "middle", weight: str = "normal",
+       fill: str = "#263238", cls: str = "") -> str:
+    c = f' class="{cls}"' if cls else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
+            f'fill="{fill}"{c}>{html.escape(text)}</text>')
+
+
+def network_svg(story: Story, width: int = 640, height: int = 440) -> str:
+    """The alliance network: India and Pakistan (or the scenario's pair) coloured by their current
+    rung, third parties by today's action, ties coloured by their current affinity."""
+    sc = story.model.inputs.scenario
+    now = story.history[-1]
+    prev = story.history[-2] if len(story.history) > 1 else now
+    aff = story.affinity()
+    pos = _layout(story)
+    plot_h = height - 70
+
+    def px(p: tuple[float, float]) -> tuple[float, float]:
+        return ((p[0] + 2.35) / 4.7 * width, (1.75 - p[1]) / 3.5 * plot_h)
+
+    out = [f'<svg class="network" viewBox="0 0 {width} {height}" width="100%" '
+           f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" font-family="Roboto, sans-serif">']
+    bel = set(sc.belligerent_ids)
+    seen: set[frozenset[str]] = set()
+    for u, v, data in story.model.inputs.scenario.graph(affinity=aff).edges(data=True):
+        pair = frozenset((u, v))
+        a = float(data.get("affinity", 0.0))
+        if pair in seen or a == 0.0:
+            continue
+        seen.add(pair)
+        (x1, y1), (x2, y2) = px(pos[u]), px(pos[v])
+        opacity = 0.95 if pair & bel else 0.35
+        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{affinity_colour(a)}" '
+                   f'stroke-width="{1 + 5 * abs(a):.1f}" stroke-linecap="round" opacity="{opacity}">'
+                   f'<title>{html.escape(f"{u}–{v}: affinity {a:+.2f}")}</title></line>')
+    names = story.names
+    first, second = (names[b] for b in sc.belligerent_ids)
+    for b, actor in enumerate(sc.belligerent_ids):
+        x, y = px(pos[actor])
+        rung = now.rung[b]
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="38" fill="{RUNG_COLOURS[rung]}" stroke="#000" '
+                   f'stroke-width="1.5"><title>{html.escape(names[actor])}: rung {rung}</title></circle>')
+        ink = RUNG_INK[rung]
+        out.append(_t(x, y - 2, names[actor], 13 if len(names[actor]) <= 8 else 11, weight="700", fill=ink))
+        out.append(_t(x, y + 15, f"rung {rung}", 11, fill=ink))
+    for k, actor in enumerate(sc.third_party_ids):
+        x, y = px(pos[actor])
+        act = now.tp_action[k]
+        ally = names[sc.belligerent_ids[int(np.argmax(prev.aff[k]))]]
+        label = ACTION_SHORT.get(act, "").format(first=first, second=second, ally=ally)
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="20" fill="{ACTION_COLOURS.get(act, "#eceff1")}" '
+                   f'stroke="{"#37474f" if act else "#90a4ae"}" stroke-width="{2 if act else 1}"/>')
+        out.append(_t(x, y + 4, actor, 10, weight="700"))
+        below = y > plot_h / 2
+        ny = y + 33 if below else (y - 40 if label else y - 27)
+        out.append(_t(x, ny, names[actor], 10.5, fill="#37474f" if act else "#78909c"))
+        if label:
+            out.append(_t(x, ny + 13, label, 10.5, weight="600"))
+    # Legend: rungs, then the affinity scale.
+    y0 = plot_h + 14
+    out.append(_t(8, y0, f"{first} and {second}: current rung", 10.5, anchor="start", weight="600"))
+    for k in range(6):
+        x = 8 + (k % 3) * 150
+        y = y0 + 10 + (k // 3) * 18
+        out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{RUNG_COLOURS[k]}"/>')
+        out.append(_t(x + 16, y + 10, f"{k} {RUNGS[k]}", 10, anchor="start"))
+    gx = width - 178
+    out.append(_t(gx, y0, "ties: affinity, hostile to friendly", 10.5, anchor="start", weight="600"))
+    stops = "".join(f'<stop offset="{(a + 1) / 2:.2f}" stop-color="{c}"/>' for a, c in AFFINITY_STOPS)
+    out.append(f'<defs><linearGradient id="affgrad">{stops}</linearGradient></defs>'
+               f'<rect x="{gx}" y="{y0 + 10}" width="170" height="10" fill="url(#affgrad)"/>')
+    for a in (-1, 0, 1):
+        out.append(_t(gx + (a + 1) / 2 * 170, y0 + 34, f"{a:+d}" if a else "0", 10))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _ticks(right: int) -> list[int]:
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if right / s <= 12)
+    return list(range(0, right + 1, step))
+
+
+def timeline_svg(story: Story, width: int = 640, height: int = 230) -> str:
+    """Both rungs day by day (a step line each), ceasefire days shaded, attack days marked."""
+    tl = story.timeline()
+    days = tl["day"]
+    horizon = story.model.days
+    right = min(horizon, max(20, int(days[-1] * 1.15) + 2))
+    left, top, bottom, rpad = 92, 26, 28, 10
+    w, h = width - left - rpad, height - top - bottom
+
+    def X(d: float) -> float:
+        return left + d / right * w
+
+    def Y(r: float) -> float:
+        return top + (5.4 - r) / 5.8 * h
+
+    out = [f'<svg class="timeline" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+           f'xmlns="http://www.w3.org/2000/svg" font-family="Roboto, sans-serif">']
+    for d, on in zip(days, tl["ceasefire_in_force"]):
+        if on:
+            out.append(f'<rect x="{X(d):.1f}" y="{top}" width="{max(X(d + 1) - X(d), 0.5):.2f}" height="{h}" '
+                       f'fill="#bbdefb"/>')
+    labels = ["0 none", "1 coercion", "2 LoC clashes", "3 strikes", "4 war", "5 nuclear"]
+    for r in range(6):
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{Y(r):.1f}" y2="{Y(r):.1f}" stroke="#eeeeee"/>')
+        out.append(_t(left - 6, Y(r) + 4, labels[r], 10, anchor="end", fill="#455a64"))
+    for d in _ticks(right):
+        out.append(f'<line x1="{X(d):.1f}" x2="{X(d):.1f}" y1="{top + h}" y2="{top + h + 4}" stroke="#90a4ae"/>')
+        out.append(_t(X(d), top + h + 15, str(d), 10, fill="#455a64"))
+    out.append(_t(left + w, height - 2, "day", 10, anchor="end", fill="#455a64"))
+    out.append(f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#90a4ae"/>')
+    for b, actor in enumerate(story.belligerent_ids):
+        rungs = tl[actor]
+        off = 0.06 if b == 0 else -0.06
+        path = [f"M{X(days[0]):.1f},{Y(rungs[0] + off):.1f}"]
+        for d, r in zip(days[1:], rungs[1:]):
+            path.append(f"H{X(d):.1f}V{Y(r + off):.1f}")
+        path.append(f"H{X(days[-1] + 1):.1f}")
+        out.append(f'<path d="{"".join(path)}" fill="none" stroke="{BELLIGERENT_COLOURS[b]}" stroke-width="2.5"/>')
+    for d, hit in zip(days, tl["attack"]):
+        if hit:
+            x = X(d + 0.5)
+            out.append(f'<path d="M{x - 5:.1f},{top + 2} L{x + 5:.1f},{top + 2} L{x:.1f},{top + 10} Z" '
+                       f'fill="#b71c1c"/>')
+    x = left
+    for colour, label, kind in [*((BELLIGERENT_COLOURS[b], story.name(a, in_sentence=False), "line")
+                                  for b, a in enumerate(story.belligerent_ids)),
+                                ("#bbdefb", "ceasefire in force", "box"), ("#b71c1c", "militant attack", "tri")]:
+        if kind == "line":
+            out.append(f'<line x1="{x}" x2="{x + 18}" y1="12" y2="12" stroke="{colour}" stroke-width="3"/>')
+        elif kind == "box":
+            out.append(f'<rect x="{x}" y="6" width="18" height="12" fill="{colour}"/>')
+        else:
+            out.append(f'<path d="M{x + 4},7 L{x + 14},7 L{x + 9},16 Z" fill="{colour}"/>')
+        out.append(_t(x + 23, 16, label, 10.5, anchor="start"))
+        x += 23 + 7 * len(label) + 18
+    out.append("</svg>")
+    return "".join(out)
+
+
+def gauge_html(story: Story, compact: bool = False) -> str:
+    """The escalation-ladder gauge: one ladder per belligerent, the current rung lit."""
+    cols = []
+    top = story.model.top_rung
+    for g in story.gauge():
+        rows = []
+        for k in range(5, -1, -1):
+            here = k == g["rung"]
+            style = (f"background:{RUNG_COLOURS[k]};color:{RUNG_INK[k]};font-weight:600" if here
+                     else "background:#f5f5f5;color:#9e9e9e" if k > top else "background:#eceff1;color:#455a64")
+            note = " ◀" if here else (" · highest so far" if k == g["highest"] and k > g["rung"] else "")
+            rows.append(f'<div style="padding:{1 if compact else 3}px 8px;margin:2px 0;border-radius:4px;'
+                        f'font-size:{11 if compact else 13}px;{style}">{k} · {html.escape(RUNGS[k])}{note}</div>')
+        name = html.escape(g["name"])
+        cols.append(f'<div style="flex:1;min-width:150px;padding:0 6px">'
+                    f'<div class="gauge-label" style="font-weight:700;font-size:14px;margin-bottom:2px">'
+                    f'{name}: rung {g["rung"]} ({html.escape(g["rung_name"])})</div>{"".join(rows)}</div>')
+    return f'<div style="display:flex;gap:8px">{"".join(cols)}</div>'
+
+
+def state_html(story: Story) -> str:
+    """A few of each side's state variables, for the curious."""
+    now = story.history[-1]
+    cells = []
+    for b, actor in enumerate(story.belligerent_ids):
+        cells.append(f"<b>{html.escape(story.name(actor, in_sentence=False))}</b>: grievance {now.grievance[b]:.1f}, "
+                     f"pressure {now.pressure[b]:.2f}, backing {now.backing[b]:.2f}, "
+                     f"deaths {now.casualties[b]:,.0f}")
+    cf = {"none": "no ceasefire", "agreed": "ceasefire agreed", "holding": "ceasefire holding",
+          "broken": "ceasefire broken"}[story.ceasefire_state()]
+    return (f'<div style="font-size:12px;color:#455a64">{" · ".join(cells)} · {cf}'
+            f'{f" · militant attacks since day 0: {now.attacks}" if now.attacks else ""}</div>')
+
+
+EVENT_STYLE = {"rung": "font-weight:600", "ceasefire": "color:#1565c0;font-weight:600",
+               "ceasefire_broken": "color:#b71c1c;font-weight:600", "attack": "color:#b71c1c;font-weight:600",
+               "end": "font-weight:700", "trigger": "font-weight:700", "crisis_over": "color:#2e7d32;font-weight:600",
+               "ceasefire_holding": "color:#1565c0", "misperception": "color:#6a1b9a", "loc": "color:#78909c",
+               "third_party": "color:#37474f"}
+
+
+def log_html(story: Story, show_loc: bool, height: int = 300) -> str:
+    """The event log: the newest day first, each day's events in the order they happened."""
+    lines = []
+    days: dict[int, list] = {}
+    for e in story.events:
+        days.setdefault(e.day, []).append(e)
+    for e in (e for d in sorted(days, reverse=True) for e in days[d]):  # newest day first, each day in order
+        if e.kind == "loc" and not show_loc:
+            continue
+        lines.append(f'<div class="event event-{e.kind}" style="{EVENT_STYLE.get(e.kind, "")};padding:1px 0">'
+                     f'{html.escape(e.line)}</div>')
+    return (f'<div class="event-log" style="max-height:{height}px;overflow-y:auto;font-size:13px;'
+            f'line-height:1.45">{"".join(lines)}</div>')
+
+
+def _fmt(key: str, entry: dict[str, Any]) -> str:
+    est, lo, hi = entry.get("estimate"), entry.get("ci_low"), entry.get("ci_high")
+    if est is None or (isinstance(est, float) and math.isnan(est)):
+        return "—"
+    if key.startswith("p_") or key.startswith("share_"):
+        return f"{est:.1%} [{lo:.1%}, {hi:.1%}]"
+    return f"{est:,.1f} [{lo:,.1f}, {hi:,.1f}]"
+
+
+def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:
+    """The outcome table with 95% intervals, one column per policy."""
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t)}</th>" for t, _ in results)
+    rows = []
+    for o in HEADLINE:
+        key, label = o.key, o.label
+        cells = [r["summary"].get(key) for _, r in results]
+        if all(c is None for c in cells):
+            continue
+        tds = "".join(f"<td style='padding:2px 8px;white-space:nowrap'>{_fmt(key, c) if c else '—'}</td>"
+                      for c in cells)
+        rows.append(f"<tr><td style='padding:2px 8px'>{html.escape(label)}</td>{tds}</tr>")
+    n = results[0][1]["replicates"]
+    secs = sum(r["seconds"] for _, r in results)
+    return (f"<table class='odds' style='font-size:13px;border-collapse:collapse'><tr><th style='text-align:left;"
+            f"padding:2px 8px'>outcome ({n:,} replicates, 95% interval)</th>{head}</tr>{''.join(rows)}</table>"
+            f"<div style='font-size:12px;color:#607d8b'>Replicate 0 of each run is the story stepped on this page "
+            f"(same seed). Computed in {secs:.1f} s.</div>")
+
