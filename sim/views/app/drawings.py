@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.views.story import RUNG_COLOURS, Story
+from sim.views.layout import X_EXTENT, Y_EXTENT, network_layout
+from sim.views.story import Story
 from sim.vocab.ladder import (
     ACT_BACK,
     ACT_FACILITATE,
@@ -23,58 +24,36 @@ from sim.vocab.ladder import (
     ACT_PRESS_0,
     ACT_PRESS_1,
     ACT_RESTRAINT,
+    RUNG_COLOURS,
+    RUNG_INK,
+    RUNG_SHORT,
     RUNGS,
 )
-from sim.vocab.outcomes import HEADLINE
+from sim.vocab.outcomes import HEADLINE, Outcome
+from sim.vocab.palette import (
+    ACTION_COLOURS,
+    AFFINITY_STOPS,
+    BELLIGERENT_COLOURS,
+    THIRD_PARTY_COLOUR,
+    affinity_colour,
+)
 
-RUNG_INK = ("#fff", "#fff", "#212121", "#fff", "#fff", "#fff")  # text on each rung's colour
-
-
-BELLIGERENT_COLOURS = ("#ef6c00", "#1b5e20")  # timeline lines: first and second belligerent
-
-
-ACTION_COLOURS = {ACT_NONE: "#eceff1", ACT_RESTRAINT: "#b3e5fc", ACT_PRESS_0: "#ffcc80", ACT_PRESS_1: "#ffcc80",
-                  ACT_FACILITATE: "#c5e1a5", ACT_MEDIATE: "#ce93d8", ACT_BACK: "#ef9a9a"}
-
-
+#: What a third party does today, in a few words under its node (``{first}``, ``{second}``,
+#: ``{ally}`` are belligerents' names).
 ACTION_SHORT = {ACT_NONE: "", ACT_RESTRAINT: "calls for restraint", ACT_PRESS_0: "presses {first}",
                 ACT_PRESS_1: "presses {second}", ACT_FACILITATE: "carries messages", ACT_MEDIATE: "offers mediation",
                 ACT_BACK: "backs {ally}"}
 
+#: Room around the network's layout box, in pixels: third parties' names and actions stand
+#: above the top row and below the bottom row.
+NET_MARGIN_X, NET_MARGIN_TOP, NET_MARGIN_BOTTOM = 70, 58, 52
 
-def _layout(story: Story) -> dict[str, tuple[float, float]]:
-    """Fixed positions: the belligerents in the middle, third parties on arcs above and below,
-    each nearer the side it leans to (by the scenario's affinities, so nodes never jump)."""
-    sc = story.model.inputs.scenario
-    b0, b1 = sc.belligerents
-    pos = {sc.actors[b0]: (-0.75, 0.0), sc.actors[b1]: (0.75, 0.0)}
-    lean = sorted(sc.third_parties, key=lambda t: (sc.affinity[t, b1] - sc.affinity[t, b0], sc.actors[t]))
-    top, bottom = lean[0::2], lean[1::2]
-    for row, sign in ((top, 1.0), (bottom, -1.0)):
-        n = len(row)
-        for i, t in enumerate(row):
-            angle = math.pi * (0.88 - 0.76 * (i + 0.5) / n) if n else 0.0
-            pos[sc.actors[t]] = (1.75 * math.cos(angle), sign * 1.15 * math.sin(angle) + sign * 0.15)
-    return pos
+#: Units the odds table shows as percentages.
+PERCENT_UNITS = ("probability", "share")
 
 
-def _mix(c1: str, c2: str, t: float) -> str:
-    a = [int(c1[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(c2[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b))
-
-
-#: Affinity colours from -1 (hostile, red) through 0 (pale yellow) to +1 (friendly, green).
-AFFINITY_STOPS = ((-1.0, "#b2182b"), (-0.5, "#ef8a62"), (0.0, "#f7f4b9"), (0.5, "#91cf60"), (1.0, "#1a7837"))
-
-
-def affinity_colour(a: float) -> str:
-    """The colour of a tie of affinity ``a`` in [-1, 1]."""
-    a = min(1.0, max(-1.0, float(a)))
-    for (x0, c0), (x1, c1) in zip(AFFINITY_STOPS, AFFINITY_STOPS[1:]):
-        if a <= x1:
-            return _mix(c0, c1, (a - x0) / (x1 - x0))
-    return AFFINITY_STOPS[-1][1]
+def _action_colour(act: int) -> str:
+    return ACTION_COLOURS[act] if 0 <= act < len(ACTION_COLOURS) else ACTION_COLOURS[ACT_NONE]
 
 
 def _t(x: float, y: float, text: str, size: float = 11, anchor: str = "middle", weight: str = "normal",
@@ -91,17 +70,19 @@ def network_svg(story: Story, width: int = 640, height: int = 440) -> str:
     now = story.history[-1]
     prev = story.history[-2] if len(story.history) > 1 else now
     aff = story.affinity()
-    pos = _layout(story)
+    pos = network_layout(sc)
     plot_h = height - 70
 
-    def px(p: tuple[float, float]) -> tuple[float, float]:
-        return ((p[0] + 2.35) / 4.7 * width, (1.75 - p[1]) / 3.5 * plot_h)
+    def px(p: tuple[float, float]) -> tuple[float, float]:  # the layout's box, scaled into the margins
+        x = NET_MARGIN_X + (p[0] + X_EXTENT) / (2 * X_EXTENT) * (width - 2 * NET_MARGIN_X)
+        y = NET_MARGIN_TOP + (Y_EXTENT - p[1]) / (2 * Y_EXTENT) * (plot_h - NET_MARGIN_TOP - NET_MARGIN_BOTTOM)
+        return x, y
 
     out = [f'<svg class="network" viewBox="0 0 {width} {height}" width="100%" '
            f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" font-family="Roboto, sans-serif">']
     bel = set(sc.belligerent_ids)
     seen: set[frozenset[str]] = set()
-    for u, v, data in story.model.inputs.scenario.graph(affinity=aff).edges(data=True):
+    for u, v, data in sc.graph(affinity=aff).edges(data=True):
         pair = frozenset((u, v))
         a = float(data.get("affinity", 0.0))
         if pair in seen or a == 0.0:
@@ -109,7 +90,7 @@ def network_svg(story: Story, width: int = 640, height: int = 440) -> str:
         seen.add(pair)
         (x1, y1), (x2, y2) = px(pos[u]), px(pos[v])
         opacity = 0.95 if pair & bel else 0.35
-        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{affinity_colour(a)}" '
+        out.append(f'<line class="tie" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{affinity_colour(a)}" '
                    f'stroke-width="{1 + 5 * abs(a):.1f}" stroke-linecap="round" opacity="{opacity}">'
                    f'<title>{html.escape(f"{u}–{v}: affinity {a:+.2f}")}</title></line>')
     names = story.names
@@ -117,8 +98,11 @@ def network_svg(story: Story, width: int = 640, height: int = 440) -> str:
     for b, actor in enumerate(sc.belligerent_ids):
         x, y = px(pos[actor])
         rung = now.rung[b]
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="38" fill="{RUNG_COLOURS[rung]}" stroke="#000" '
-                   f'stroke-width="1.5"><title>{html.escape(names[actor])}: rung {rung}</title></circle>')
+        # Filled by its rung, ringed in its own colour (its line on the timeline).
+        out.append(f'<circle class="node" data-actor="{actor}" cx="{x:.1f}" cy="{y:.1f}" r="38" '
+                   f'fill="{RUNG_COLOURS[rung]}" '
+                   f'stroke="{BELLIGERENT_COLOURS[b]}" stroke-width="4">'
+                   f'<title>{html.escape(names[actor])}: rung {rung}</title></circle>')
         ink = RUNG_INK[rung]
         out.append(_t(x, y - 2, names[actor], 13 if len(names[actor]) <= 8 else 11, weight="700", fill=ink))
         out.append(_t(x, y + 15, f"rung {rung}", 11, fill=ink))
@@ -127,22 +111,25 @@ def network_svg(story: Story, width: int = 640, height: int = 440) -> str:
         act = now.tp_action[k]
         ally = names[sc.belligerent_ids[int(np.argmax(prev.aff[k]))]]
         label = ACTION_SHORT.get(act, "").format(first=first, second=second, ally=ally)
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="20" fill="{ACTION_COLOURS.get(act, "#eceff1")}" '
-                   f'stroke="{"#37474f" if act else "#90a4ae"}" stroke-width="{2 if act else 1}"/>')
+        out.append(f'<circle class="node" data-actor="{actor}" cx="{x:.1f}" cy="{y:.1f}" r="20" '
+                   f'fill="{_action_colour(act)}" '
+                   f'stroke="{THIRD_PARTY_COLOUR}" stroke-width="{2 if act else 1}" '
+                   f'stroke-opacity="{1 if act else 0.5}"/>')
         out.append(_t(x, y + 4, actor, 10, weight="700"))
         below = y > plot_h / 2
         ny = y + 33 if below else (y - 40 if label else y - 27)
-        out.append(_t(x, ny, names[actor], 10.5, fill="#37474f" if act else "#78909c"))
+        out.append(_t(x, ny, names[actor], 10.5, fill="#263238" if act else THIRD_PARTY_COLOUR))
         if label:
             out.append(_t(x, ny + 13, label, 10.5, weight="600"))
     # Legend: rungs, then the affinity scale.
     y0 = plot_h + 14
     out.append(_t(8, y0, f"{first} and {second}: current rung", 10.5, anchor="start", weight="600"))
-    for k in range(6):
+    for k, short in enumerate(RUNG_SHORT):
         x = 8 + (k % 3) * 150
         y = y0 + 10 + (k // 3) * 18
-        out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{RUNG_COLOURS[k]}"/>')
-        out.append(_t(x + 16, y + 10, f"{k} {RUNGS[k]}", 10, anchor="start"))
+        out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{RUNG_COLOURS[k]}" stroke="#bdbdbd" '
+                   f'stroke-width="0.5"/>')
+        out.append(_t(x + 16, y + 10, short, 10, anchor="start"))
     gx = width - 178
     out.append(_t(gx, y0, "ties: affinity, hostile to friendly", 10.5, anchor="start", weight="600"))
     stops = "".join(f'<stop offset="{(a + 1) / 2:.2f}" stop-color="{c}"/>' for a, c in AFFINITY_STOPS)
@@ -165,7 +152,7 @@ def timeline_svg(story: Story, width: int = 640, height: int = 230) -> str:
     days = tl["day"]
     horizon = story.model.days
     right = min(horizon, max(20, int(days[-1] * 1.15) + 2))
-    left, top, bottom, rpad = 92, 26, 28, 10
+    left, top, bottom, rpad = 132, 26, 28, 10
     w, h = width - left - rpad, height - top - bottom
 
     def X(d: float) -> float:
@@ -180,10 +167,9 @@ def timeline_svg(story: Story, width: int = 640, height: int = 230) -> str:
         if on:
             out.append(f'<rect x="{X(d):.1f}" y="{top}" width="{max(X(d + 1) - X(d), 0.5):.2f}" height="{h}" '
                        f'fill="#bbdefb"/>')
-    labels = ["0 none", "1 coercion", "2 LoC clashes", "3 strikes", "4 war", "5 nuclear"]
-    for r in range(6):
+    for r, short in enumerate(RUNG_SHORT):
         out.append(f'<line x1="{left}" x2="{left + w}" y1="{Y(r):.1f}" y2="{Y(r):.1f}" stroke="#eeeeee"/>')
-        out.append(_t(left - 6, Y(r) + 4, labels[r], 10, anchor="end", fill="#455a64"))
+        out.append(_t(left - 6, Y(r) + 4, short, 10, anchor="end", fill="#455a64"))
     for d in _ticks(right):
         out.append(f'<line x1="{X(d):.1f}" x2="{X(d):.1f}" y1="{top + h}" y2="{top + h + 4}" stroke="#90a4ae"/>')
         out.append(_t(X(d), top + h + 15, str(d), 10, fill="#455a64"))
@@ -224,7 +210,7 @@ def gauge_html(story: Story, compact: bool = False) -> str:
     top = story.model.top_rung
     for g in story.gauge():
         rows = []
-        for k in range(5, -1, -1):
+        for k in reversed(range(len(RUNGS))):
             here = k == g["rung"]
             style = (f"background:{RUNG_COLOURS[k]};color:{RUNG_INK[k]};font-weight:600" if here
                      else "background:#f5f5f5;color:#9e9e9e" if k > top else "background:#eceff1;color:#455a64")
@@ -274,13 +260,15 @@ def log_html(story: Story, show_loc: bool, height: int = 300) -> str:
             f'line-height:1.45">{"".join(lines)}</div>')
 
 
-def _fmt(key: str, entry: dict[str, Any]) -> str:
+def _fmt(o: Outcome, entry: dict[str, Any]) -> str:
+    """A summary entry as ``estimate [low, high]``: probabilities and shares as percentages, the
+    rest with the decimals of the outcome's unit (the catalogue's :mod:`sim.vocab.outcomes`)."""
     est, lo, hi = entry.get("estimate"), entry.get("ci_low"), entry.get("ci_high")
     if est is None or (isinstance(est, float) and math.isnan(est)):
         return "—"
-    if key.startswith("p_") or key.startswith("share_"):
+    if o.unit in PERCENT_UNITS:
         return f"{est:.1%} [{lo:.1%}, {hi:.1%}]"
-    return f"{est:,.1f} [{lo:,.1f}, {hi:,.1f}]"
+    return f"{est:,.{o.digits}f} [{lo:,.{o.digits}f}, {hi:,.{o.digits}f}]"
 
 
 def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:
@@ -292,7 +280,7 @@ def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:
         cells = [r["summary"].get(key) for _, r in results]
         if all(c is None for c in cells):
             continue
-        tds = "".join(f"<td style='padding:2px 8px;white-space:nowrap'>{_fmt(key, c) if c else '—'}</td>"
+        tds = "".join(f"<td style='padding:2px 8px;white-space:nowrap'>{_fmt(o, c) if c else '—'}</td>"
                       for c in cells)
         rows.append(f"<tr><td style='padding:2px 8px'>{html.escape(label)}</td>{tds}</tr>")
     n = results[0][1]["replicates"]
