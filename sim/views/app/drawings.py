@@ -64,8 +64,16 @@ def _t(x: float, y: float, text: str, size: float = 11, anchor: str = "middle", 
 
 
 def network_svg(story: Story, width: int = 640, height: int = 440) -> str:
-    """The alliance network: India and Pakistan (or the scenario's pair) coloured by their current
-    rung, third parties by today's action, ties coloured by their current affinity."""
+    """The alliance network as SVG: India and Pakistan (or the scenario's pair) filled by their
+    current rung and ringed in their own colour, third parties filled by today's action, ties
+    coloured by their current affinity; nodes where :func:`~sim.views.layout.network_layout`
+    puts them.
+
+    Args:
+        story: The story, drawn as of its last day.
+        width: The picture's width in pixels.
+        height: Its height, the legend's 70 pixels included.
+    """
     sc = story.model.inputs.scenario
     now = story.history[-1]
     prev = story.history[-2] if len(story.history) > 1 else now
@@ -147,7 +155,13 @@ def _ticks(right: int) -> list[int]:
 
 
 def timeline_svg(story: Story, width: int = 640, height: int = 230) -> str:
-    """Both rungs day by day (a step line each), ceasefire days shaded, attack days marked."""
+    """Both rungs day by day as SVG (a step line each), ceasefire days shaded, attack days marked.
+
+    Args:
+        story: The story so far.
+        width: The picture's width in pixels.
+        height: Its height in pixels.
+    """
     tl = story.timeline()
     days = tl["day"]
     horizon = story.model.days
@@ -205,7 +219,12 @@ def timeline_svg(story: Story, width: int = 640, height: int = 230) -> str:
 
 
 def gauge_html(story: Story, compact: bool = False) -> str:
-    """The escalation-ladder gauge: one ladder per belligerent, the current rung lit."""
+    """The escalation-ladder gauge as HTML: one ladder per belligerent, the current rung lit.
+
+    Args:
+        story: The story, shown as of its last day.
+        compact: Smaller rows (teacher mode's two columns).
+    """
     cols = []
     top = story.model.top_rung
     for g in story.gauge():
@@ -246,7 +265,13 @@ EVENT_STYLE = {"rung": "font-weight:600", "ceasefire": "color:#1565c0;font-weigh
 
 
 def log_html(story: Story, show_loc: bool, height: int = 300) -> str:
-    """The event log: the newest day first, each day's events in the order they happened."""
+    """The event log as HTML: the newest day first, each day's events in the order they happened.
+
+    Args:
+        story: The story so far.
+        show_loc: Include the LoC firing incidents.
+        height: The log's height in pixels (it scrolls).
+    """
     lines = []
     days: dict[int, list] = {}
     for e in story.events:
@@ -272,7 +297,12 @@ def _fmt(o: Outcome, entry: dict[str, Any]) -> str:
 
 
 def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:
-    """The outcome table with 95% intervals, one column per policy."""
+    """The headline outcomes with 95% intervals as an HTML table, one column per policy.
+
+    Args:
+        results: ``(column title, odds)`` pairs, the odds as :func:`sim.views.app.levers.odds`
+            returns them.
+    """
     head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t)}</th>" for t, _ in results)
     rows = []
     for o in HEADLINE:

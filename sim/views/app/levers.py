@@ -28,6 +28,7 @@ from sim.inputs.validate import validate
 from sim.runs.ensemble import run_ensemble
 from sim.views.story import Story
 
+#: Replicates behind teacher mode's odds table.
 ODDS_REPLICATES = 1000
 
 
@@ -50,6 +51,7 @@ TP_ROLES = {
 }
 
 
+#: The Indus Waters Treaty's states as the page names them.
 IWT_LABELS = {"in_force": "in force", "abeyance": "in abeyance"}
 
 
@@ -263,7 +265,16 @@ def policy_state(inputs: Inputs) -> list[str]:
 
 
 def odds(cfg_one: DictConfig, replicates: int = ODDS_REPLICATES) -> dict[str, Any]:
-    """Run ``replicates`` replicates of a one-replicate config; return the summary and timing."""
+    """Run ``replicates`` replicates of a one-replicate config.
+
+    Args:
+        cfg_one: The config of a story (:func:`build_config`).
+        replicates: How many replicates to run.
+
+    Returns:
+        ``summary`` (the run's summary), ``seconds``, ``replicates`` and ``replicate0`` (the
+        first replicate's highest rung and ceasefire: the story on the page).
+    """
     cfg = copy.deepcopy(cfg_one)
     OmegaConf.set_readonly(cfg, False)
     cfg.run.replicates = int(replicates)
@@ -282,6 +293,16 @@ class Classroom:
     """One browser tab's state: the applied settings, the story and teacher mode's comparison.
 
     Every method that changes a story takes ``lock``: the Play loop and the buttons may run at once.
+
+    Args:
+        choice: The page's settings to start with (see :func:`choice_for`).
+
+    Attributes:
+        story: The story stepped on the page.
+        compare: Teacher mode's story of the second policy (same seed), or None.
+        applied: The settings of ``story`` (a copy: the sidebar may change meanwhile).
+        changes: The levers changed from the preset, in words.
+        cfg: The config of ``story``; ``compare_cfg`` that of ``compare``.
     """
 
     def __init__(self, choice: dict[str, Any]):
@@ -322,6 +343,7 @@ class Classroom:
             self.applied["compare"] = policy
 
     def step(self, days: int = 1) -> None:
+        """Advance the story (and the comparison) ``days`` days, or until the story ends."""
         with self.lock:
             for _ in range(days):
                 if not self.story.running:
@@ -331,11 +353,13 @@ class Classroom:
                     self.compare.step()
 
     def run_to_end(self) -> None:
+        """Step until the story ends (nuclear use or the last day)."""
         with self.lock:
             while self.story.running:
                 self.step()
 
     @property
     def running(self) -> bool:
+        """Whether the story has days left to step."""
         return self.story is not None and self.story.running
 

@@ -51,12 +51,14 @@ log = logging.getLogger("diplosim.app")
 PAGE_MODULE = "sim.views.app.page"
 
 
+#: Where ``diplosim-app`` serves: this computer only.
 DEFAULT_PORT = 8765
 
 
 HOST = "127.0.0.1"
 
 
+#: Play's speeds: seconds between days.
 SPEEDS = {"slow (1 day a second)": 1.0, "normal (3 days a second)": 0.33, "fast (10 days a second)": 0.1}
 
 
@@ -87,6 +89,14 @@ def _guard(error: solara.Reactive, fn: Callable[[], Any]) -> bool:
 
 @solara.component
 def Controls(choice: solara.Reactive, classroom: Classroom, error: solara.Reactive, teacher: bool):
+    """The sidebar: scenario, policy preset, seed and days, the levers, the third parties.
+
+    Args:
+        choice: The page's settings (changed here, applied on Reset).
+        classroom: The tab's state (teacher mode's second policy applies at once).
+        error: Where a bad setting's one line goes.
+        teacher: Show teacher mode's choice of a second policy.
+    """
     c = choice.value
     lv = c["levers"]
     names = c["third_party_names"]
@@ -153,6 +163,15 @@ def Controls(choice: solara.Reactive, classroom: Classroom, error: solara.Reacti
 
 @solara.component
 def StoryView(story: Story, title: str, day: int, show_loc: bool, compact: bool = False):
+    """One story's gauge, state, timeline and log under a title (teacher mode's two columns).
+
+    Args:
+        story: The story to show.
+        title: Its heading.
+        day: The day shown (a dependency, so the view re-renders each day).
+        show_loc: Show LoC firing incidents in the log.
+        compact: Smaller, for two side by side.
+    """
     Heading(title)
     solara.HTML(unsafe_innerHTML=gauge_html(story, compact=compact))
     solara.HTML(unsafe_innerHTML=state_html(story))
@@ -163,6 +182,7 @@ def StoryView(story: Story, title: str, day: int, show_loc: bool, compact: bool 
 
 @solara.component
 def Page():
+    """The classroom page: one per browser tab, with its own :class:`Classroom`."""
     initial = solara.use_memo(default_choice, [])
     choice = solara.use_reactive(initial)
     # One Classroom per browser tab (per Solara kernel): never shared between students.
