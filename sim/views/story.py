@@ -54,6 +54,7 @@ from sim.vocab.ladder import (
     CF_HOLDING,
     CF_NONE,
     CF_STATES,
+    RUNG_COLOURS,
     RUNGS,
 )
 
@@ -90,10 +91,6 @@ ACTION_TEXT = {
 
 #: The bilateral channel's name in the log.
 HOTLINE = "the DGMO hotline"
-
-
-#: Colours of the rungs (gauge, network, timeline): calm green to nuclear black.
-RUNG_COLOURS = ("#2e7d32", "#9e9d24", "#f9a825", "#ef6c00", "#c62828", "#212121")
 
 
 @dataclass(frozen=True)
