@@ -10,6 +10,7 @@ figures and the report by default and none with ``run.figures=false``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -26,6 +27,7 @@ import sim.views.render as render
 from sim.drivers.cli import main
 from sim.inputs.scenario import load_scenario
 from sim.runs.ensemble import compare
+from sim.runs.results import write_results
 from sim.stats.intervals import tango_interval
 from sim.views.figures import (FigureSkipped, RunData, ceasefire_survival, difference_plot, differences, escalation_figure,
                                forest_plot, highest_rung_figure, load_run, network_figure, network_matrices, observed_path,
@@ -492,6 +494,25 @@ def test_diplosim_figures_draws_existing_results_directories(tmp_path, monkeypat
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1 and err.startswith("diplosim: error:"), (args, err)
     assert not (tmp_path / "z").exists()
+
+
+def test_write_results_calls_the_draw_step_inside_the_atomic_write(base, tmp_path):
+    """Results write data only; a driver's draw step runs in the temporary folder before the rename."""
+    seen = {}
+
+    def draw(result, folder, meta):
+        seen.update(folder=folder, result=result, seed=meta["seed"], final_exists=(tmp_path / "d").exists())
+        (folder / "figures").mkdir()
+        (folder / "figures" / "x.svg").write_text("<svg/>")
+        return {"written": ["figures/x.svg"], "notes": ["x: a note"], "seconds": 0.0}
+
+    notes: list[str] = []
+    folder = write_results(base, dt.datetime.now(dt.timezone.utc), out_dir=tmp_path, name="d", draw=draw, notes=notes)
+    assert seen["folder"].name.startswith(".tmp-d-") and seen["result"] is base and not seen["final_exists"]
+    assert seen["seed"] == base.cfg.run.seed and (folder / "figures" / "x.svg").is_file()
+    assert json.loads((folder / "metadata.json").read_text())["figures"]["notes"] == ["x: a note"] == notes
+    plain = write_results(base, dt.datetime.now(dt.timezone.utc), out_dir=tmp_path, name="e")
+    assert not (plain / "figures").exists() and "figures" not in json.loads((plain / "metadata.json").read_text())
 
 
 def test_load_run_refuses_a_folder_that_is_not_a_results_directory(tmp_path):

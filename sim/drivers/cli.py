@@ -4,8 +4,8 @@
     diplosim policy=hotline_off run.replicates=50000
     diplosim --cfg policy=gulf_facilitation    # print the composed config and stop
     diplosim --info                            # list scenarios, policies and experiments
-    diplosim -m policy=baseline,hotline_off    # a sweep: one run per combination (sim/sweep.py)
-    diplosim collect results/<sweep>           # a sweep as one tidy table (sim/collect.py)
+    diplosim -m policy=baseline,hotline_off    # a sweep: one run per combination (sim/drivers/sweep.py)
+    diplosim collect results/<sweep>           # a sweep as one tidy table (sim/runs/collect.py)
     diplosim figures results/<run> --out figs  # figures and report of existing results directories
 
 Bad input ends with one line ``diplosim: error: ...`` on stderr and exit code 2; Ctrl-C ends with
