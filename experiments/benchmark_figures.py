@@ -3,8 +3,8 @@
 Figures are drawn from aggregates (the daily shares, the summary, one bincount per survival
 curve), so their cost should not grow with the number of replicates. Prints, per run size: the
 seconds to simulate, to draw and write every figure of the run as PNG and SVG with report.md and
-report.html (from memory and again from the results directory on disk), each figure's share, and
-the seconds to compare two policies.
+report.html (from memory, and again from a results directory on disk written without figures,
+as ``diplosim figures`` would), each figure's share, and the seconds to compare two policies.
 
     python experiments/benchmark_figures.py [--replicates 1000,10000] [--days 120]
 """
@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import sim
-from sim.views.render import compare_policies, plot_run
 from sim.runs.results import write_results
+from sim.views.render import compare_policies, plot_run
 
 
 def main() -> None:
@@ -40,7 +40,8 @@ def main() -> None:
             t0 = time.perf_counter()
             drawn = plot_run(base, Path(tmp) / f"mem_{n}")
             t_fig = time.perf_counter() - t0
-            folder = write_results(base, dt.datetime.now(dt.timezone.utc), out_dir=tmp, name=f"run_{n}")
+            # data only (no draw step), so the figures below are drawn from the files on disk
+            folder = write_results(base, dt.datetime.now(dt.timezone.utc), out_dir=tmp, name=f"run_{n}", draw=None)
             t0 = time.perf_counter()
             plot_run(folder, Path(tmp) / f"disk_{n}")
             t_disk = time.perf_counter() - t0

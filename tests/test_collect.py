@@ -12,7 +12,7 @@ import pytest
 from scipy.stats import binomtest
 
 from sim.drivers.cli import main
-from sim.stats.intervals import Z95
+from sim.stats.intervals import Z95, newcombe_interval, tango_interval
 
 ARGS = ["-m", "policy=baseline,hotline_off", "params.w_pressure=1.0,3.0", "run.replicates=400",
         "run.block_size=150", "run.days=40", "run.progress=false", "run.figures=false", "run.name=sw"]
@@ -92,13 +92,26 @@ def test_contrasts_equal_hand_computed_paired_differences(swept):
     b = _outcomes(swept, "hotline_off", 1.0)["ceasefire"].to_numpy(dtype=float)
     d = b - a
     n = d.size
+    # a proportion: Tango's paired score interval, Newcombe's unpaired one (sim.stats.paired)
+    _, lo, hi = tango_interval(int((d > 0).sum()), int((d < 0).sum()), n)
+    _, u_lo, u_hi = newcombe_interval(int(b.sum()), n, int(a.sum()), n)
+    assert row["difference"] == pytest.approx(d.mean(), abs=1e-12)
+    assert row["ci_low"] == pytest.approx(lo, abs=1e-12)
+    assert row["unpaired_ci_high"] == pytest.approx(u_hi, abs=1e-12)
+    assert row["width_ratio"] == pytest.approx((hi - lo) / (u_hi - u_lo), rel=1e-9)
+    assert row["n"] == 400 and row["reference_run"].startswith("0_") and row["run"].startswith("2_")
+    # a mean: the normal interval of the mean difference, paired and as if independent
+    row = c[(c["contrast"] == "policy: hotline_off vs baseline (params.w_pressure=1.0)")
+            & (c["outcome"] == "mean_loc_incidents")].iloc[0]
+    a = _outcomes(swept, "baseline", 1.0)["loc_incidents"].to_numpy(dtype=float)
+    b = _outcomes(swept, "hotline_off", 1.0)["loc_incidents"].to_numpy(dtype=float)
+    d = b - a
     half = Z95 * d.std(ddof=1) / math.sqrt(n)
     half_u = Z95 * math.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
     assert row["difference"] == pytest.approx(d.mean(), abs=1e-12)
     assert row["ci_low"] == pytest.approx(d.mean() - half, abs=1e-12)
     assert row["unpaired_ci_high"] == pytest.approx(d.mean() + half_u, abs=1e-12)
     assert row["width_ratio"] == pytest.approx(half / half_u, rel=1e-9)
-    assert row["n"] == 400 and row["reference_run"].startswith("0_") and row["run"].startswith("2_")
 
 
 def test_collect_of_a_folder_of_separate_runs_uses_the_keys_that_differ(tmp_path, monkeypatch, capsys):

@@ -10,6 +10,7 @@ figures and the report by default and none with ``run.figures=false``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -20,16 +21,21 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.runs.results as results_module
+import sim.drivers.cli as cli_module
 import sim.views.figures as figs
 import sim.views.render as render
 from sim.drivers.cli import main
+from sim.inputs.scenario import load_scenario
+from sim.runs.ensemble import compare
+from sim.runs.results import write_results
 from sim.stats.intervals import tango_interval
 from sim.views.figures import (FigureSkipped, RunData, ceasefire_survival, difference_plot, differences, escalation_figure,
                                forest_plot, highest_rung_figure, load_run, network_figure, network_matrices, observed_path,
                                survival_plot, sweep_heatmap, sweep_lines)
 from sim.views.render import compare_policies, plot_run
-from sim.inputs.scenario import load_scenario
+from sim.vocab.ladder import RUNG_COLOURS, RUNG_SHORT
+from sim.vocab.outcomes import DAY_MEDIANS, PROBABILITIES
+from sim.vocab.palette import LINESTYLES, MARKERS
 
 from helpers import copy_scenario, edit_yaml
 
@@ -100,7 +106,7 @@ def test_stacked_areas_equal_the_daily_shares(base):
         assert "days" in ax.get_xlabel() and "2025" in ax.get_xlabel()
     assert "share of replicates" in fig.axes[0].get_ylabel()
     legend = _legend_texts(fig)
-    assert legend[:6] == list(figs.RUNG_SHORT[::-1])
+    assert legend[:6] == list(RUNG_SHORT[::-1])
     assert "observed ceasefire (day 18)" in legend  # pahalgam_2025 records its ceasefire day
 
 
@@ -170,8 +176,8 @@ def test_an_unreadable_observed_path_is_a_note(tmp_path):
 def test_forest_points_are_the_estimates_and_bars_the_intervals(base, hotline_off):
     fig = forest_plot([base, hotline_off])
     ax_p, ax_d = fig.axes[:2]
-    keys = list(figs.PROBABILITY_OUTCOMES)
-    assert [t.get_text() for t in ax_p.get_yticklabels()] == [figs.PROBABILITY_OUTCOMES[k][0] for k in keys]
+    keys = [o.key for o in PROBABILITIES]
+    assert [t.get_text() for t in ax_p.get_yticklabels()] == [o.short for o in PROBABILITIES]
     for i, run in enumerate((base, hotline_off)):
         container = ax_p.containers[i]
         assert container.get_label() == run.cfg.policy.name
@@ -182,7 +188,7 @@ def test_forest_points_are_the_estimates_and_bars_the_intervals(base, hotline_of
             assert x[j] == pytest.approx(e["estimate"])
             assert segments[j][:, 0] == pytest.approx([e["ci_low"], e["ci_high"]])
         days = ax_d.containers[i].lines[0].get_xdata()
-        assert list(days) == pytest.approx([run.summary[k]["estimate"] for k in figs.DAY_OUTCOMES])
+        assert list(days) == pytest.approx([run.summary[o.key]["estimate"] for o in DAY_MEDIANS])
     assert "probability" in ax_p.get_xlabel() and "days" in ax_d.get_xlabel()
     assert _legend_texts(fig) == ["baseline", "hotline_off"]
 
@@ -209,8 +215,9 @@ def test_paired_differences_against_a_baseline(base, hotline_off):
     assert (row["ci_high"] - row["ci_low"]) / 2 < row["unpaired_halfwidth"]
     fig = difference_plot([base, hotline_off])
     ax = fig.axes[0]
+    keys = [o.key for o in PROBABILITIES]
     x = ax.containers[0].lines[0].get_xdata()
-    assert x == pytest.approx(100 * diff.loc[list(figs.PROBABILITY_OUTCOMES), "difference"].to_numpy())
+    assert x == pytest.approx(100 * diff.loc[keys, "difference"].to_numpy())
     assert "percentage points" in ax.get_xlabel()
     assert _legend_texts(fig) == ["hotline_off − baseline (paired)"]
 
@@ -223,6 +230,32 @@ def test_runs_on_different_seeds_are_unpaired(base):
     line = fig.axes[0].containers[0].lines[0]
     assert line.get_markerfacecolor() == "white"  # open markers: unpaired
     assert _legend_texts(fig) == ["hotline_off − baseline (unpaired)"]
+
+
+def test_the_reports_differences_are_the_paired_contrast(base, hotline_off, tmp_path):
+    """One paired engine: the comparison report's differences and sim.compare (contrasts.csv) agree exactly."""
+    diff = differences([base, hotline_off]).set_index("outcome")
+    contrast = compare(base, hotline_off).set_index("outcome")
+    keys = [o.key for o in PROBABILITIES]
+    assert diff["paired"].all() and list(diff.index) == keys
+    for col in ("difference", "ci_low", "ci_high", "unpaired_ci_low", "unpaired_ci_high", "width_ratio", "n"):
+        assert diff.loc[keys, col].tolist() == contrast.loc[keys, col].tolist(), col  # exactly, not approximately
+    # the rare outcome keeps a paired interval with a width (Tango's), not a collapsed normal one
+    row = diff.loc["p_war"]
+    assert row["ci_low"] <= row["difference"] <= row["ci_high"] and row["ci_high"] > row["ci_low"]
+    # and the report prints those numbers
+    compare_policies([base, hotline_off], tmp_path / "cmp")
+    md = (tmp_path / "cmp" / "report.md").read_text()
+    row = diff.loc["p_ceasefire"]
+    assert (f"| {100 * row['difference']:+.2f} | [{100 * row['ci_low']:+.2f}, {100 * row['ci_high']:+.2f}] | paired | "
+            f"{1 / row['width_ratio']:.1f}× |") in md
+
+
+def test_pairing_is_the_one_definition_of_the_pairing_keys(base, tmp_path, monkeypatch):
+    """Runs that differ only in a key outside PAIRING_KEYS (the horizon in days) are still paired."""
+    longer = sim.run_ensemble(overrides=[*SMALL[:1], f"run.days={DAYS + 10}", "run.progress=false",
+                                         "policy=hotline_off"])
+    assert differences([base, longer])["paired"].all()
 
 
 # ------------------------------------------------------------------------------ survival
@@ -344,9 +377,9 @@ def test_rungs_are_readable_in_greyscale():
     def luminance(colour):
         r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mcolors.to_rgb(colour))
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
-    lum = [luminance(c) for c in figs.RUNG_COLOURS]
+    lum = [luminance(c) for c in RUNG_COLOURS]
     assert all(a - b > 0.04 for a, b in zip(lum, lum[1:])), lum  # strictly darker up the ladder
-    assert len(set(figs.MARKERS)) == len(figs.MARKERS) and len(set(map(str, figs.LINESTYLES))) == len(figs.LINESTYLES)
+    assert len(set(MARKERS)) == len(MARKERS) and len(set(map(str, LINESTYLES))) == len(LINESTYLES)
 
 
 # ------------------------------------------------------------------------------ report, API, command
@@ -432,12 +465,54 @@ def test_a_failing_figure_is_a_note_and_the_run_is_kept(tmp_path, monkeypatch, c
 def test_a_failing_report_keeps_the_run(tmp_path, monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(results_module, "plot_run", broken)
+    monkeypatch.setattr(cli_module, "draw_run", broken)  # the drawing step the driver hands to write_results
     monkeypatch.chdir(tmp_path)
     assert main(["run.replicates=100", "run.days=20", "run.progress=false", "run.name=y"]) == 0
     assert "figures and report not completed (OSError: disk full)" in capsys.readouterr().err
     assert (tmp_path / "results" / "y" / "summary.json").is_file()
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["y"]
+
+
+def test_diplosim_figures_draws_existing_results_directories(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    common = ["run.replicates=200", "run.days=30", "run.progress=false", "run.figures=false"]
+    assert main([*common, "run.name=b"]) == 0
+    assert main([*common, "run.name=h", "policy=hotline_off"]) == 0
+    capsys.readouterr()
+    assert main(["figures", "results/h", "--out", "one", "--format", "png"]) == 0
+    assert {p.name for p in (tmp_path / "one" / "figures").iterdir()} == {f"{n}.png" for n in RUN_FIGURE_NAMES}
+    assert "report:" in capsys.readouterr().out and (tmp_path / "one" / "report.html").is_file()
+    assert main(["figures", "results/b", "results/h", "--out", "cmp", "--baseline", "hotline_off"]) == 0
+    md = (tmp_path / "cmp" / "report.md").read_text()
+    assert "the baseline is **hotline_off**" in md and (tmp_path / "cmp" / "figures" / "differences.svg").is_file()
+    assert main(["--help"]) == 0 and "diplosim figures RUN_DIR" in capsys.readouterr().out
+    for args in (["figures", "nowhere", "--out", "x"], ["figures", "results/b"], ["figures", "--out", "x"],
+                 ["figures", "results/b", "--out", "one"], ["figures", "results/b", "results/h", "--out", "y",
+                                                              "--baseline", "nobody"],
+                 ["figures", "results/b", "--out", "z", "--format", "gif"], ["figures", "results/b", "--bogus"]):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and err.startswith("diplosim: error:"), (args, err)
+    assert not (tmp_path / "z").exists()
+
+
+def test_write_results_calls_the_draw_step_inside_the_atomic_write(base, tmp_path):
+    """Results write data only; a driver's draw step runs in the temporary folder before the rename."""
+    seen = {}
+
+    def draw(result, folder, meta):
+        seen.update(folder=folder, result=result, seed=meta["seed"], final_exists=(tmp_path / "d").exists())
+        (folder / "figures").mkdir()
+        (folder / "figures" / "x.svg").write_text("<svg/>")
+        return {"written": ["figures/x.svg"], "notes": ["x: a note"], "seconds": 0.0}
+
+    notes: list[str] = []
+    folder = write_results(base, dt.datetime.now(dt.timezone.utc), out_dir=tmp_path, name="d", draw=draw, notes=notes)
+    assert seen["folder"].name.startswith(".tmp-d-") and seen["result"] is base and not seen["final_exists"]
+    assert seen["seed"] == base.cfg.run.seed and (folder / "figures" / "x.svg").is_file()
+    assert json.loads((folder / "metadata.json").read_text())["figures"]["notes"] == ["x: a note"] == notes
+    plain = write_results(base, dt.datetime.now(dt.timezone.utc), out_dir=tmp_path, name="e")
+    assert not (plain / "figures").exists() and "figures" not in json.loads((plain / "metadata.json").read_text())
 
 
 def test_load_run_refuses_a_folder_that_is_not_a_results_directory(tmp_path):

@@ -4,8 +4,9 @@
     diplosim policy=hotline_off run.replicates=50000
     diplosim --cfg policy=gulf_facilitation    # print the composed config and stop
     diplosim --info                            # list scenarios, policies and experiments
-    diplosim -m policy=baseline,hotline_off    # a sweep: one run per combination (sim/sweep.py)
-    diplosim collect results/<sweep>           # a sweep as one tidy table (sim/collect.py)
+    diplosim -m policy=baseline,hotline_off    # a sweep: one run per combination (sim/drivers/sweep.py)
+    diplosim collect results/<sweep>           # a sweep as one tidy table (sim/runs/collect.py)
+    diplosim figures results/<run> --out figs  # figures and report of existing results directories
 
 Bad input ends with one line ``diplosim: error: ...`` on stderr and exit code 2; Ctrl-C ends with
 exit code 130, and a run that could not finish every block with exit code 1. None of them leaves
@@ -18,6 +19,7 @@ import datetime as dt
 import sys
 
 from sim.drivers.collect import main as collect_main
+from sim.drivers.figures import main as figures_main
 from sim.drivers.sweep import _sweeper_params, plan_sweep, run_sweep
 from sim.inputs.compose import available, compose_config
 from sim.inputs.errors import DiplosimError
@@ -28,10 +30,12 @@ from sim.runs.ensemble import RunIncomplete, RunInterrupted, execute, prepare_ru
 from sim.runs.executors import make_slurm_cluster
 from sim.runs.provenance import package_version
 from sim.runs.results import destination, work_root, write_results
+from sim.views.render import draw_run
 from sim.views.tables import format_calibration, format_table
 
 USAGE = """usage: diplosim [--help] [--version] [--info] [--cfg] [-m] [--job-script] [KEY=VALUE ...]
        diplosim collect [--out DIR] FOLDER
+       diplosim figures RUN_DIR [RUN_DIR ...] --out DIR [--baseline NAME] [--format png,svg]
 
 Run an ensemble of the crisis model and write a results directory under results/.
 Every argument KEY=VALUE is a Hydra override, e.g.
@@ -41,6 +45,7 @@ Every argument KEY=VALUE is a Hydra override, e.g.
   diplosim -m policy=baseline,hotline_off run.replicates=20000   # a sweep, paired on the same seeds
   diplosim -m experiment=hotline_cbm                       # a sweep declared in conf/experiment/
   diplosim collect results/<sweep>                         # tidy table of a sweep (Parquet, CSV)
+  diplosim figures results/a results/b --out figs/compare  # figures and report of existing runs
 Config groups: scenario, policy, run, params, cluster, experiment (see conf/ and `diplosim --info`).
 An interrupted run or sweep restarted with the same arguments resumes from its finished blocks.
 
@@ -83,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``diplosim`` command; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "collect":
-
-
         return collect_main(args[1:])
+    if args and args[0] == "figures":
+        return figures_main(args[1:])
     flags = [a for a in args if a.startswith("-")]
     overrides = [a for a in args if not a.startswith("-")]
     known = {"--help", "-h", "--version", "--info", "--cfg", "-m", "--multirun", "--job-script"}
@@ -154,7 +159,8 @@ def _run(overrides: list[str], show_cfg: bool) -> int:
     try:
         result = execute([spec])[0]
         notes: list[str] = []
-        path = write_results(result, started, argv=["diplosim", *overrides], notes=notes)
+        path = write_results(result, started, argv=["diplosim", *overrides], notes=notes,
+                             draw=draw_run if cfg.run.get("figures", True) else None)
     except BaseException:
         spec.store.release()  # the finished blocks stay for a restart
         raise

@@ -42,6 +42,7 @@ from sim.runs.manifest import read_manifest, write_manifest
 from sim.runs.provenance import config_hash, package_version
 from sim.runs.results import ensure_output_dir, write_results
 from sim.runs.store import digest
+from sim.views.render import draw_run
 from sim.views.tables import format_contrast, format_runs, format_table
 from sim.vocab.keys import NOT_COMPARED
 
@@ -273,8 +274,8 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
         entry = manifest["runs"][i]
         result.execution["sweep"] = {"dir": str(folder), "index": i, "overrides": plan.jobs[i],
                                      "values": plan.values[i]}
-        write_results(result, started, out_dir=folder, name=entry["dir"], argv=argv,
-                      notes=notes)
+        write_results(result, started, out_dir=folder, name=entry["dir"], argv=argv, notes=notes,
+                      draw=draw_run if result.cfg.run.get("figures", True) else None)
         specs[j].store.remove()
         entry["status"] = "done"
         write_manifest(folder / "sweep.json", manifest)

@@ -1,25 +1,39 @@
-"""Paired comparisons: two arms of a policy contrast run on the same seeds (common random numbers).
+"""Reading a run back: a results directory (or a run in memory) as the data its views need.
 
-Replicate i of both arms faces the same attacks, incidents and chance events (every process
-draws from its own stream, a fixed amount a day, keyed by seed and block), so the per-replicate
-difference ``d_i = x_i(arm) - x_i(reference)`` removes the variation the arms share. The paired
-95% interval of the mean difference is ``mean(d) ± z·sd(d)/√n``; two independent runs of the
-same size would give ``± z·√(var_ref/n + var_arm/n)``. The ratio of the two widths shows what the
-pairing buys (1 = nothing; 0.1 = the same precision as 100 times more replicates unpaired).
-
-Contrasted outcomes are those that are means over all replicates: the probabilities (strikes,
-war, nuclear use, a ceasefire, a holding ceasefire, an accidental escalation, a third party
-engaged, a ceasefire brokered by each channel) and the mean duration, kinetic days, deaths, LoC
-incidents and ceasefire breaks. Medians and outcomes conditional on an event (days to a
-ceasefire *given* one) are not means of per-replicate values, so they have no paired difference.
+:func:`load_run` turns an :class:`~sim.runs.ensemble.EnsembleResult`, a results directory on
+disk (read from Parquet, JSON and YAML; no pickles) or a :class:`RunData` into a
+:class:`RunData`: the config, the summary, the daily table and, on first use, the per-replicate
+outcomes, read chunk by chunk where a reader can stream them (:func:`outcome_chunks`). Beside it
+stand what only reading a run needs: its scenario's observed daily path
+(:func:`observed_path`) and its network of ties before and after the crisis
+(:func:`network_matrices`). Reading never draws; data a run lacks raise :class:`MissingData`
+with a message that says what is missing, which the figures turn into a note.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
+import yaml
+from omegaconf import OmegaConf
+
+from sim.core.model import CrisisModel
+from sim.inputs.compose import to_container
+from sim.inputs.errors import one_line
+from sim.inputs.resolve import build_inputs
+from sim.inputs.scenario import load_scenario
+
+
+class MissingData(Exception):
+    """A run lacks data a reader was asked for (no per-replicate outcomes, no observed path...);
+    the message says what, in one line."""
 
 
 def outcome_chunks(path: str | Path, columns: list[str] | None = None) -> Callable[[], Iterator[pd.DataFrame]]:
@@ -33,3 +47,342 @@ def outcome_chunks(path: str | Path, columns: list[str] | None = None) -> Callab
             yield pf.read_row_group(i, columns=cols).to_pandas()
     return read
 
+
+@dataclass
+class RunData:
+    """One run's data, from memory or from a results directory.
+
+    Attributes:
+        label: The name shown in legends (the policy's name unless given).
+        cfg: The composed config as a plain dict.
+        summary: ``{outcome: {estimate, ci_low, ci_high, n}}``.
+        daily: One row per day (see :class:`~sim.runs.ensemble.EnsembleResult`).
+        path: The results directory, if read from disk.
+        metadata: ``metadata.json``, if any.
+    """
+
+    label: str
+    cfg: dict[str, Any]
+    summary: dict[str, dict[str, Any]]
+    daily: pd.DataFrame
+    path: Path | None = None
+    metadata: dict[str, Any] | None = None
+    _outcomes: pd.DataFrame | None = None
+    _scenario: Any = None
+    _scenario_error: str | None = None
+    _chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
+
+    @property
+    def outcomes(self) -> pd.DataFrame:
+        """Per-replicate outcomes (read from ``outcomes.parquet`` on first use).
+
+        Raises:
+            MissingData: the run has none.
+        """
+        if self._outcomes is None:
+            if self.path is None or not (self.path / "outcomes.parquet").is_file():
+                raise MissingData(f"run '{self.label}' has no per-replicate outcomes (outcomes.parquet)")
+            self._outcomes = pd.read_parquet(self.path / "outcomes.parquet")
+        return self._outcomes
+
+    def outcome_chunks(self, columns: list[str] | None = None) -> Callable[[], Iterable[pd.DataFrame]]:
+        """A function returning the per-replicate outcomes chunk by chunk, in replicate order.
+
+        Raises:
+            MissingData: the run has no per-replicate outcomes.
+        """
+        if self._chunks is not None:
+            return self._chunks
+        if self._outcomes is None and self.path is not None and (self.path / "outcomes.parquet").is_file():
+            return outcome_chunks(self.path / "outcomes.parquet", columns)
+        table = self.outcomes
+        if "replicate" in table:
+            table = table.sort_values("replicate", kind="stable")
+        return lambda: [table]
+
+    @property
+    def scenario(self):
+        """The run's scenario (loaded from its folder), or ``None`` if it cannot be loaded."""
+        if self._scenario is None and self._scenario_error is None:
+            sc = self.cfg.get("scenario", {})
+            try:
+                self._scenario = load_scenario(str(sc.get("name", "")), str(sc.get("dir", "") or ""))
+            except Exception as exc:  # a run moved to another machine: its views go on without it
+                self._scenario_error = f"scenario '{sc.get('name')}' cannot be loaded ({one_line(exc)})"
+        return self._scenario
+
+    @property
+    def scenario_error(self) -> str | None:
+        """Why the scenario cannot be loaded (None if it can, or was not asked for yet)."""
+        return self._scenario_error
+
+    @property
+    def scenario_name(self) -> str:
+        return str(self.cfg.get("scenario", {}).get("name", "?"))
+
+    @property
+    def policy(self) -> str:
+        return str(self.cfg.get("policy", {}).get("name", "?"))
+
+    @property
+    def days(self) -> int:
+        return int(self.cfg.get("run", {}).get("days", len(self.daily) - 1))
+
+    @property
+    def replicates(self) -> int:
+        return int(self.cfg.get("run", {}).get("replicates", 0))
+
+    @property
+    def seed(self) -> int | None:
+        seed = self.cfg.get("run", {}).get("seed")
+        return None if seed is None else int(seed)
+
+    @property
+    def belligerents(self) -> list[str]:
+        return [m.group(1) for c in self.daily.columns if (m := re.fullmatch(r"share_rung0_(.+)", c))]
+
+    @property
+    def third_parties(self) -> list[str]:
+        return [k[len("p_engaged_"):] for k in self.summary if k.startswith("p_engaged_")]
+
+    @property
+    def broker_names(self) -> list[str]:
+        """The ceasefire channels, broker code 0 first (the order of the summary's entries)."""
+        return [k[len("share_brokered_"):] for k in self.summary if k.startswith("share_brokered_")]
+
+    @property
+    def title(self) -> str:
+        sc = self.scenario
+        name = sc.title if sc is not None else self.scenario_name
+        return f"{name}, policy {self.policy}"
+
+    @property
+    def trigger_date(self) -> dt.date | None:
+        sc = self.scenario
+        try:
+            return dt.date.fromisoformat(str(sc.trigger["date"])) if sc is not None else None
+        except (KeyError, ValueError):
+            return None
+
+    @property
+    def observed(self) -> dict[str, Any]:
+        """What the scenario records of the historical crisis (empty if nothing, or no scenario)."""
+        sc = self.scenario
+        return dict(sc.observed) if sc is not None else {}
+
+    def observed_number(self, key: str) -> float | None:
+        """An observed value as a number (a day, a rung), or None if absent or not a number."""
+        value = self.observed.get(key)
+        try:
+            return float(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def actor_name(self, actor: str) -> str:
+        """``"India (IND)"`` for an actor id, or the id if the scenario cannot be loaded."""
+        sc = self.scenario
+        if sc is not None and actor in sc.actors:
+            return f"{sc.names[sc.actors.index(actor)]} ({actor})"
+        return actor
+
+
+def load_run(run: Any, label: str | None = None) -> RunData:
+    """A :class:`RunData` from an EnsembleResult, a results directory (str or Path) or a RunData.
+
+    Raises:
+        FileNotFoundError: the directory lacks ``summary.json``, ``daily.parquet`` or ``config.yaml``.
+        TypeError: ``run`` is none of these.
+    """
+    if isinstance(run, RunData):
+        if label is not None:
+            run.label = label
+        return run
+    if isinstance(run, (str, Path)):
+        path = Path(run)
+        missing = [f for f in ("summary.json", "daily.parquet", "config.yaml") if not (path / f).is_file()]
+        if not path.is_dir() or missing:
+            what = "is not a directory" if not path.is_dir() else f"lacks {', '.join(missing)}"
+            raise FileNotFoundError(f"{path}: not a diplosim results directory ({what})")
+        cfg = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8")) or {}
+        meta_path = path / "metadata.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else None
+        return RunData(label=label or str(cfg.get("policy", {}).get("name", path.name)), cfg=cfg,
+                       summary=json.loads((path / "summary.json").read_text(encoding="utf-8")),
+                       daily=pd.read_parquet(path / "daily.parquet"), path=path, metadata=meta)
+    if hasattr(run, "summary") and hasattr(run, "daily") and hasattr(run, "cfg"):  # an EnsembleResult
+        cfg = to_container(run.cfg) if not isinstance(run.cfg, dict) else run.cfg
+        return RunData(label=label or str(cfg["policy"]["name"]), cfg=cfg, summary=run.summary,
+                       daily=run.daily, _outcomes=run.outcomes, _chunks=getattr(run, "iter_outcomes", None))
+    raise TypeError(f"cannot read a run from {type(run).__name__}: give an EnsembleResult, a results "
+                    f"directory or a RunData")
+
+
+def load_runs(runs: Sequence[Any], labels: Sequence[str] | None = None) -> list[RunData]:
+    """Several runs, with unique legend labels (policy names; scenario or folder added if they clash).
+
+    Raises:
+        ValueError: as many labels as runs are not given.
+    """
+    if labels is not None and len(labels) != len(runs):
+        raise ValueError(f"labels: {len(labels)} labels for {len(runs)} runs")
+    out = [load_run(r, labels[i] if labels else None) for i, r in enumerate(runs)]
+    if labels is None:
+        names = [r.label for r in out]
+        if len(set(names)) < len(names):
+            for r in out:
+                r.label = f"{r.policy} ({r.scenario_name}, seed {r.seed})"
+            names = [r.label for r in out]
+            if len(set(names)) < len(names):
+                for i, r in enumerate(out):
+                    r.label = r.path.name if r.path is not None else f"{r.label} #{i + 1}"
+    return out
+
+
+def observed_path(run: RunData) -> pd.DataFrame:
+    """The observed daily path of a historical scenario (``observed.path`` in scenario.yaml).
+
+    ``observed.path``'s value lists change points, each rung holding until the next entry:
+    ``[day, rung of the first belligerent, rung of the second]`` triples (as in
+    ``scenarios/pahalgam_2025``), ``[day, rung]`` pairs, ``{day|date: ..., rung: ...}`` or
+    ``{day|date: ..., IND: ..., PAK: ...}`` mappings, a mapping ``{day: rung}``, or a plain list of
+    rungs by day from day 0. A day may be written as a date (``2025-05-07``), counted from the
+    trigger.
+
+    Returns:
+        One row per day 0..days: ``day``, ``rung`` (the higher side), ``highest_so_far`` and, where
+        the path gives them, ``rung_<belligerent>``. Days before the first entry are NaN.
+
+    Raises:
+        MissingData: the scenario records no observed path, or it cannot be read (the message
+            says which entry and why, in one line).
+    """
+    sc = run.scenario
+    if sc is None:
+        raise MissingData(f"observed path not drawn: {run.scenario_error}")
+    if "path" not in sc.observed:
+        raise MissingData(f"observed path not drawn: scenario {sc.name} records no observed.path "
+                            f"(a daily path of the historical crisis)")
+    value = sc.observed["path"]
+    start = run.trigger_date
+    days = run.days
+    bels = list(sc.belligerent_ids)
+
+    def to_day(when: Any) -> int:
+        if isinstance(when, dt.date) or (isinstance(when, str) and not when.strip().lstrip("-").isdigit()):
+            if start is None:
+                raise ValueError("dates need the scenario's trigger.date")
+            return (dt.date.fromisoformat(str(when)) - start).days
+        if isinstance(when, bool) or float(when) != int(float(when)):
+            raise ValueError(f"day {when!r} is not a whole number")
+        return int(float(when))
+
+    def rung(v: Any) -> float:
+        r = float(v)
+        if isinstance(v, bool) or not 0 <= r <= 5:
+            raise ValueError(f"rung {v!r} is outside 0-5")
+        return r
+
+    def parse() -> list[tuple[int, list[float]]]:
+        points: list[tuple[int, list[float]]] = []  # (day, [rung] or [rung b0, rung b1])
+        if isinstance(value, Mapping):
+            points = [(to_day(k), [rung(v)]) for k, v in value.items()]
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(e, (int, float)) and not isinstance(e, bool)
+                                                                 for e in value):
+            points = [(d, [rung(v)]) for d, v in enumerate(value)]
+        elif isinstance(value, (list, tuple)) and value:
+            for e in value:
+                if isinstance(e, Mapping):
+                    when = e.get("day", e.get("date"))
+                    if when is None:
+                        raise MissingData(f"observed path not drawn: observed.path entry {e!r} has no day or date")
+                    if all(b in e for b in bels):
+                        points.append((to_day(when), [rung(e[b]) for b in bels]))
+                    else:
+                        points.append((to_day(when), [rung(e.get("rung", e.get("highest_rung")))]))
+                elif isinstance(e, (list, tuple)) and len(e) in (2, 3):
+                    points.append((to_day(e[0]), [rung(v) for v in e[1:]]))
+                else:
+                    raise MissingData(f"observed path not drawn: observed.path entry {e!r} is not [day, rung] "
+                                        f"or [day, rung {bels[0]}, rung {bels[1]}]")
+        else:
+            raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} is empty or not a list")
+        return points
+
+    try:
+        points = parse()
+    except (ValueError, TypeError) as exc:
+        raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} cannot be read "
+                            f"({one_line(exc)})") from None
+    widths = {len(r) for _, r in points}
+    if len(widths) != 1:
+        raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} mixes entries with one "
+                            f"rung and with one per side")
+    points.sort(key=lambda p: p[0])
+    width = widths.pop()
+    table = np.full((days + 1, width), np.nan)
+    for i, (day, rs) in enumerate(points):
+        end = points[i + 1][0] if i + 1 < len(points) else days + 1
+        lo, hi = max(day, 0), min(end, days + 1)
+        if lo < hi:
+            table[lo:hi] = rs
+    if np.isnan(table).all():
+        raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} has no day within 0-{days}")
+    top = np.nanmax(np.where(np.isnan(table), -np.inf, table), axis=1)
+    top = np.where(np.isinf(top), np.nan, top)
+    out = {"day": np.arange(days + 1), "rung": top, "highest_so_far": pd.Series(top).cummax().to_numpy()}
+    if width == 2:
+        for j, b in enumerate(bels):
+            out[f"rung_{b}"] = table[:, j]
+    return pd.DataFrame(out)
+
+
+def network_matrices(run: Any) -> dict[str, Any]:
+    """Affinity and leverage before the crisis and at the horizon (means over replicates).
+
+    Before: the ties as the model starts them for this run's scenario and policy (the scenario's
+    affinity; security plus economic leverage times the policy's trade ties, capped at 1), read
+    from a one-replicate :class:`~sim.core.model.CrisisModel` so that they are the model's own. After:
+    before plus the mean change of each third party's tie with each belligerent
+    (``affinity_change_<TP>_<B>`` and ``leverage_change_<TP>_<B>``); only those ties move in the model.
+
+    Raises:
+        MissingData: the run's scenario cannot be loaded.
+    """
+    run = load_run(run)
+    sc = run.scenario
+    if sc is None:
+        raise MissingData(f"network figure skipped: {run.scenario_error}")
+    aff0 = sc.affinity.copy()
+    lev0 = np.clip(sc.leverage_security + sc.leverage_economic * float(run.cfg.get("policy", {}).get("trade_ties", 1.0)),
+                   0.0, 1.0)
+    notes = []
+    try:
+        model = CrisisModel(build_inputs(OmegaConf.create(run.cfg)), replicates=1, seed=0)
+        t, b = np.ix_(list(sc.third_parties), list(sc.belligerents))
+        aff0[t, b] = model.aff0
+        aff0[b.T, t.T] = model.aff0.T
+        lev0[t, b] = model.lev0
+    except Exception as exc:  # an old config the model no longer reads: the scenario's ties will do
+        notes.append(f"starting ties taken from the scenario files (the model could not be set up: {one_line(exc)})")
+    aff1, lev1 = aff0.copy(), lev0.copy()
+    try:
+        out = run.outcomes
+    except MissingData:
+        out = None
+    missing_lev = []
+    for t in sc.third_parties:
+        for b in sc.belligerents:
+            tp, bel = sc.actors[t], sc.actors[b]
+            e = run.summary.get(f"mean_affinity_change_{tp}_{bel}") or {}
+            if e.get("estimate") is not None:
+                aff1[t, b] = aff1[b, t] = float(np.clip(aff0[t, b] + e["estimate"], -1, 1))
+            col = f"leverage_change_{tp}_{bel}"
+            if out is not None and col in out:
+                lev1[t, b] = float(np.clip(lev0[t, b] + out[col].mean(), 0, 1))
+            else:
+                missing_lev.append(col)
+    if missing_lev:
+        notes.append("leverage at the horizon not recorded in this run (no leverage_change_* columns): "
+                     "edges after the crisis keep their starting widths")
+    return {"scenario": sc, "affinity_before": aff0, "affinity_after": aff1, "leverage_before": lev0,
+            "leverage_after": lev1, "notes": notes}

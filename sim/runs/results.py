@@ -2,6 +2,8 @@
 
 A run writes into a hidden temporary folder beside its destination and renames it into place
 only when every file is written, so an error or Ctrl-C leaves no partial results directory.
+This module writes data only; pictures are a driver's business, handed in as a ``draw``
+callback that :func:`write_results` calls inside the atomic write.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from omegaconf import OmegaConf
 
@@ -22,7 +24,10 @@ from sim.inputs.compose import to_container
 from sim.inputs.errors import ConfigError, one_line
 from sim.runs.ensemble import EnsembleResult
 from sim.runs.provenance import config_hash, git_state, versions
-from sim.views.render import plot_run
+
+#: A drawing step: ``draw(result, folder, metadata)`` writes figures (and a report) into the
+#: folder and returns the record kept in ``metadata.json`` (``written``, ``notes``, ``seconds``).
+Draw = Callable[[EnsembleResult, Path, Mapping[str, Any]], Mapping[str, Any]]
 
 
 def build_metadata(result: EnsembleResult, started: dt.datetime, argv: list[str] | None = None) -> dict[str, Any]:
@@ -57,28 +62,22 @@ def build_metadata(result: EnsembleResult, started: dt.datetime, argv: list[str]
     }
 
 
-def write_figures(result: EnsembleResult, folder: Path, meta: dict[str, Any], notes: list[str] | None = None
-                  ) -> dict[str, Any]:
-    """Draw a run's figures and report into ``folder``; any failure becomes a note, never an error.
+def _drawn(draw: Draw, result: EnsembleResult, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """Run a drawing step into ``folder``; any failure becomes a note, never an error.
 
     Returns:
-        What was written, the notes and the seconds taken (recorded in ``metadata.json``).
+        The step's record, or on failure the files it managed to write and the note.
     """
     t0 = time.perf_counter()
     try:
-
-
-        drawn = plot_run(result, folder, metadata=meta, overwrite=True)
-        written = sorted(str(p.relative_to(folder)) for rec in drawn.records for p in rec.files.values())
-        written += sorted(str(p.relative_to(folder)) for p in drawn.report.values())
-        figure_notes = list(drawn.notes)
+        record = dict(draw(result, folder, meta))
     except Exception as exc:  # noqa: BLE001 - the run's results matter more than its pictures
         written = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                          if p.is_file() and (p.parent.name == "figures" or p.name.startswith("report.")))
-        figure_notes = [f"figures and report not completed ({type(exc).__name__}: {one_line(exc)})"]
-    if notes is not None:
-        notes.extend(figure_notes)
-    return {"written": written, "notes": figure_notes, "seconds": round(time.perf_counter() - t0, 3)}
+        record = {"written": written,
+                  "notes": [f"figures and report not completed ({type(exc).__name__}: {one_line(exc)})"],
+                  "seconds": round(time.perf_counter() - t0, 3)}
+    return record
 
 
 def default_name(cfg: Any, when: dt.datetime) -> str:
@@ -125,18 +124,21 @@ def work_root(cfg: Any) -> Path:
 
 
 def write_results(result: EnsembleResult, started: dt.datetime, out_dir: str | Path | None = None,
-                  name: str | None = None, argv: list[str] | None = None, *, figures: bool | None = None,
+                  name: str | None = None, argv: list[str] | None = None, *, draw: Draw | None = None,
                   notes: list[str] | None = None) -> Path:
     """Write a results directory atomically.
 
     Files: ``summary.json``, ``outcomes.parquet`` (one row per replicate), ``daily.parquet``,
-    ``metadata.json`` (provenance) and ``config.yaml`` (the composed config); and, unless
-    ``run.figures`` is false, ``figures/`` (PNG and SVG) with ``report.md`` and ``report.html``.
-    Figures are drawn into the temporary folder before the rename; a figure that fails becomes a
-    note (in ``notes``, the report and ``metadata.json``) and never costs the run its results.
+    ``metadata.json`` (provenance) and ``config.yaml`` (the composed config); and whatever
+    ``draw`` writes (the drivers pass :func:`sim.views.render.draw_run` when ``run.figures`` is
+    true: ``figures/`` with ``report.md`` and ``report.html``). ``draw`` is called with the
+    result, the temporary folder and the metadata before the rename, so its files land in the
+    results directory with the rest; its record goes into ``metadata.json`` under ``figures``. A
+    drawing step that fails becomes a note (in ``notes`` and ``metadata.json``) and never costs
+    the run its results.
 
     Args:
-        figures: Write figures and the report (default: ``run.figures``).
+        draw: The drawing step, or None to write data only.
         notes: A list that receives one line per figure skipped or failed.
 
     Returns:
@@ -159,8 +161,10 @@ def write_results(result: EnsembleResult, started: dt.datetime, out_dir: str | P
         (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
         (tmp / "config.yaml").write_text(OmegaConf.to_yaml(cfg))
         meta = build_metadata(result, started, argv)
-        if cfg.run.get("figures", True) if figures is None else figures:
-            meta["figures"] = write_figures(result, tmp, meta, notes)
+        if draw is not None:
+            meta["figures"] = _drawn(draw, result, tmp, meta)
+            if notes is not None:
+                notes.extend(meta["figures"].get("notes", []))
         (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
         os.rename(tmp, final)
     except BaseException:

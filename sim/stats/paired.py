@@ -2,47 +2,55 @@
 
 Replicate i of both arms faces the same attacks, incidents and chance events (every process
 draws from its own stream, a fixed amount a day, keyed by seed and block), so the per-replicate
-difference ``d_i = x_i(arm) - x_i(reference)`` removes the variation the arms share. The paired
-95% interval of the mean difference is ``mean(d) ± z·sd(d)/√n``; two independent runs of the
-same size would give ``± z·√(var_ref/n + var_arm/n)``. The ratio of the two widths shows what the
-pairing buys (1 = nothing; 0.1 = the same precision as 100 times more replicates unpaired).
+difference ``d_i = x_i(arm) - x_i(reference)`` removes the variation the arms share. This module
+is the one engine of paired differences: ``sim.compare``, ``contrasts.csv`` (collect) and the
+comparison report's differences all come from :func:`paired_contrast`, and :func:`paired_reason`
+is the one test of whether two runs are paired.
 
-Contrasted outcomes are those that are means over all replicates: the probabilities (strikes,
-war, nuclear use, a ceasefire, a holding ceasefire, an accidental escalation, a third party
-engaged, a ceasefire brokered by each channel) and the mean duration, kinetic days, deaths, LoC
-incidents and ceasefire breaks. Medians and outcomes conditional on an event (days to a
-ceasefire *given* one) are not means of per-replicate values, so they have no paired difference.
+The interval depends on the outcome's kind (from the catalogue, :mod:`sim.vocab.outcomes`),
+both computed from counts and moments streamed block by block:
+
+- a proportion (a mean of 0/1 values): Tango's score interval from the numbers of replicates
+  where the difference is +1 and -1 (:func:`~sim.stats.intervals.tango_interval`), which keeps a
+  width for rare events (P(war) of a few in 10,000, where most differences are 0 and
+  ``mean(d) ± z·sd(d)/√n`` collapses to a point); as if the arms were independent, Newcombe's
+  hybrid score interval (:func:`~sim.stats.intervals.newcombe_interval`);
+- a mean: the normal interval ``mean(d) ± z·sd(d)/√n``; as if independent,
+  ``± z·√(var_ref/n + var_arm/n)``.
+
+The ratio of the paired width to the unpaired one shows what the pairing buys (1 = nothing; 0.1
+= the same precision as 100 times more replicates unpaired). Contrasted outcomes are those the
+catalogue marks ``paired``: the probabilities, a ceasefire brokered by each channel, and means
+such as the duration, kinetic days, deaths, LoC incidents and ceasefire breaks. Medians and
+outcomes conditional on an event (days to a ceasefire *given* one) are not means of
+per-replicate values, so they have no paired difference.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
 from sim.inputs.errors import DiplosimError
-from sim.stats.intervals import Z95
+from sim.stats.intervals import Z95, newcombe_interval, tango_interval
+from sim.vocab.keys import PAIRING_KEYS
+from sim.vocab.outcomes import OUTCOMES, PROPORTION, outcome
 
-#: key -> (label, column, transform)
+#: The contrasted outcomes with a fixed key, in catalogue order: key -> (label, column, per-replicate value).
 PAIRED: dict[str, tuple[str, str, Callable[[pd.Series], Any]]] = {
-    "p_strikes": ("P(strikes)", "strikes", lambda s: s),
-    "p_war": ("P(war)", "war", lambda s: s),
-    "p_nuclear": ("P(nuclear use)", "nuclear", lambda s: s),
-    "p_ceasefire": ("P(ceasefire reached)", "ceasefire", lambda s: s),
-    "p_ceasefire_holding": ("P(ceasefire holding at horizon)", "ceasefire_holding", lambda s: s),
-    "p_accidental_escalation": ("P(an escalation caused by misperception)", "accidental_escalations", lambda s: s > 0),
-    "p_third_party_engaged": ("P(a third party engaged)", "third_party_engaged", lambda s: s),
-    "mean_duration_days": ("Mean crisis duration (days)", "duration_days", lambda s: s),
-    "mean_kinetic_days": ("Mean days at rung >= 3", "kinetic_days", lambda s: s),
-    "mean_casualties": ("Mean deaths (both sides)", "casualties", lambda s: s),
-    "mean_loc_incidents": ("Mean LoC incidents", "loc_incidents", lambda s: s),
-    "mean_ceasefire_breaks": ("Mean ceasefire breaks", "ceasefire_breaks", lambda s: s),
+    o.key: (o.label, o.column, (lambda s: s > 0) if o.test == "positive" else (lambda s: s))
+    for o in OUTCOMES if o.paired and "{" not in o.key
 }
 
-
+#: The per-replicate columns a contrast reads.
 COLUMNS = sorted({col for _, col, _ in PAIRED.values()} | {"replicate", "broker"})
+
+#: The columns of :func:`paired_contrast`'s table.
+CONTRAST_COLUMNS = ("outcome", "label", "reference", "estimate", "difference", "ci_low", "ci_high",
+                    "unpaired_ci_low", "unpaired_ci_high", "width_ratio", "correlation", "n")
 
 
 def _specs(names_a: list[str], names_b: list[str]) -> list[tuple[str, str, Callable, Callable]]:
@@ -51,8 +59,8 @@ def _specs(names_a: list[str], names_b: list[str]) -> list[tuple[str, str, Calla
     for name in names_a:
         if name in names_b:  # the broker codes of a name may differ if the arms' scenarios differ
             ca, cb = names_a.index(name), names_b.index(name)
-            out.append((f"p_brokered_{name}", f"P(ceasefire brokered: {name})",
-                        lambda d, c=ca: d["broker"] == c, lambda d, c=cb: d["broker"] == c))
+            key = f"p_brokered_{name}"
+            out.append((key, outcome(key).label, lambda d, c=ca: d["broker"] == c, lambda d, c=cb: d["broker"] == c))
     return out
 
 
@@ -102,14 +110,34 @@ class _Moments:
         return self.m2 / (self.n - 1) if self.n > 1 else math.nan
 
 
+class _Counts:
+    """Counts of a 0/1 outcome in two paired arms: ones in each, and pairs differing each way."""
+
+    __slots__ = ("n", "ones_a", "ones_b", "up", "down")
+
+    def __init__(self) -> None:
+        self.n = self.ones_a = self.ones_b = self.up = self.down = 0
+
+    def add(self, xa: np.ndarray, xb: np.ndarray) -> None:
+        self.n += xa.size
+        self.ones_a += int(np.count_nonzero(xa))
+        self.ones_b += int(np.count_nonzero(xb))
+        self.up += int(np.count_nonzero(xb > xa))  # d = +1: the outcome in the arm only
+        self.down += int(np.count_nonzero(xb < xa))  # d = -1: in the reference only
+
+
 def paired_contrast(blocks_a: Callable[[], Iterable[pd.DataFrame]], blocks_b: Callable[[], Iterable[pd.DataFrame]],
                     names_a: list[str], names_b: list[str], z: float = Z95) -> pd.DataFrame:
     """Paired differences (arm b minus reference a) of each outcome that is a mean over replicates.
+
+    Proportions get Tango's paired score interval (unpaired: Newcombe's), means the normal interval
+    of the mean difference (unpaired: of two independent means); see the module's docstring.
 
     Args:
         blocks_a, blocks_b: Functions returning each arm's outcome table chunk by chunk, in
             replicate order (the arms must have been run on the same seed, replicates and block size).
         names_a, names_b: Each arm's broker names (code 0 first).
+        z: The normal quantile of the intervals (95% by default).
 
     Returns:
         One row per outcome: ``outcome, label, reference, estimate, difference, ci_low, ci_high``
@@ -121,6 +149,7 @@ def paired_contrast(blocks_a: Callable[[], Iterable[pd.DataFrame]], blocks_b: Ca
     """
     specs = _specs(list(names_a), list(names_b))
     acc = {key: (_Moments(), _Moments(), _Moments()) for key, *_ in specs}
+    counts = {key: _Counts() for key, *_ in specs if outcome(key).kind == PROPORTION}
     for da, db in _aligned(blocks_a(), blocks_b()):
         if not np.array_equal(da["replicate"].to_numpy(), db["replicate"].to_numpy()):
             raise DiplosimError("the two arms hold different replicates, so they are not paired")
@@ -131,27 +160,53 @@ def paired_contrast(blocks_a: Callable[[], Iterable[pd.DataFrame]], blocks_b: Ca
             ma.add(xa)
             mb.add(xb)
             md.add(xb - xa)
+            if key in counts:
+                counts[key].add(xa, xb)
     rows = []
     for key, label, _, _ in specs:
         ma, mb, md = acc[key]
         n = md.n
-        se_p = math.sqrt(md.var / n) if n > 1 else math.nan
-        se_u = math.sqrt(ma.var / n + mb.var / n) if n > 1 else math.nan
         cov = (ma.var + mb.var - md.var) / 2.0 if n > 1 else math.nan
         corr = cov / math.sqrt(ma.var * mb.var) if n > 1 and ma.var > 0 and mb.var > 0 else math.nan
-        rows.append({"outcome": key, "label": label, "reference": ma.mean, "estimate": mb.mean,
-                     "difference": md.mean, "ci_low": md.mean - z * se_p, "ci_high": md.mean + z * se_p,
-                     "unpaired_ci_low": md.mean - z * se_u, "unpaired_ci_high": md.mean + z * se_u,
-                     "width_ratio": se_p / se_u if se_u > 0 else math.nan, "correlation": corr, "n": n})
-    return pd.DataFrame(rows)
+        if key in counts:
+            c = counts[key]
+            ref, est = (c.ones_a / n, c.ones_b / n) if n else (math.nan, math.nan)
+            diff, lo, hi = tango_interval(c.up, c.down, n, z)
+            _, u_lo, u_hi = newcombe_interval(c.ones_b, n, c.ones_a, n, z)
+        else:
+            se_p = math.sqrt(md.var / n) if n > 1 else math.nan
+            se_u = math.sqrt(ma.var / n + mb.var / n) if n > 1 else math.nan
+            ref, est, diff = ma.mean, mb.mean, md.mean
+            lo, hi, u_lo, u_hi = diff - z * se_p, diff + z * se_p, diff - z * se_u, diff + z * se_u
+        width, u_width = hi - lo, u_hi - u_lo
+        rows.append({"outcome": key, "label": label, "reference": ref, "estimate": est, "difference": diff,
+                     "ci_low": lo, "ci_high": hi, "unpaired_ci_low": u_lo, "unpaired_ci_high": u_hi,
+                     "width_ratio": width / u_width if u_width > 0 else math.nan, "correlation": corr, "n": n})
+    return pd.DataFrame(rows, columns=list(CONTRAST_COLUMNS))
 
 
-def paired_reason(cfg_a: Any, cfg_b: Any) -> str | None:
-    """Why two runs are not paired (None if they are): they must share seed, replicates and blocks."""
-    for key in ("seed", "replicates", "block_size"):
-        if cfg_a["run"][key] != cfg_b["run"][key]:
-            return f"run.{key} differs ({cfg_a['run'][key]} vs {cfg_b['run'][key]})"
-    if cfg_a["run"].get("design", "") != cfg_b["run"].get("design", ""):
-        return "run.design differs"
+def _setting(cfg: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = cfg
+    for part in dotted.split("."):
+        if not hasattr(node, "get"):
+            return None
+        node = node.get(part)
+    return "" if node is None else node
+
+
+def paired_reason(cfg_a: Mapping[str, Any], cfg_b: Mapping[str, Any]) -> str | None:
+    """Why two runs are not paired, or None if they are.
+
+    Two runs are paired (replicate i of one meets the same random numbers as replicate i of the
+    other) when they agree on every key of :data:`sim.vocab.keys.PAIRING_KEYS`: seed,
+    replicates, block size and design. Scenario, policy and horizon may differ: that is what a
+    paired comparison compares.
+
+    Args:
+        cfg_a, cfg_b: Composed configs (DictConfig or plain dicts, as in ``config.yaml``).
+    """
+    for key in PAIRING_KEYS:
+        va, vb = _setting(cfg_a, key), _setting(cfg_b, key)
+        if va != vb:
+            return f"{key} differs ({va} vs {vb})"
     return None
-

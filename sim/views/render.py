@@ -3,37 +3,26 @@
 :func:`plot_run` draws every figure of :data:`RUN_FIGURES` and writes the report beside them;
 :func:`compare_policies` does the same for several runs with :data:`COMPARE_FIGURES`. A figure
 whose data a run lacks is skipped with a note; a figure that fails becomes a note too, and never
-raises out of the pipeline.
+raises out of the pipeline. :func:`draw_run` is the drawing step a driver hands to
+:func:`sim.runs.results.write_results`, which writes data only and calls it inside its atomic
+write (so the figures land in the results directory before it is renamed into place).
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from sim.views.figures import (
-    FORMATS,
-    FigureRecord,
-    FigureSet,
-    FigureSkipped,
-    RunData,
-    _baseline_index,
-    _one_line,
-    affinity_change_plot,
-    broker_plot,
-    difference_plot,
-    escalation_figure,
-    forest_plot,
-    highest_rung_figure,
-    load_run,
-    load_runs,
-    network_figure,
-    save_figure,
-    survival_plot,
-)
+from sim.inputs.errors import one_line
+from sim.runs.reader import MissingData, RunData, load_run, load_runs
+from sim.views.figures.common import baseline_index
+from sim.views.figures.network import affinity_change_plot, network_figure
+from sim.views.figures.outcomes import broker_plot, difference_plot, forest_plot
+from sim.views.figures.run import escalation_figure, highest_rung_figure
+from sim.views.figures.survival import survival_plot
 from sim.views.report import write_comparison_report, write_run_report
+from sim.views.style import FORMATS, FigureRecord, FigureSet, save_figure
 
 RUN_FIGURES: list[tuple[str, str, Callable[[RunData], Any], str]] = [
     ("escalation", "Escalation over time", escalation_figure,
@@ -85,13 +74,13 @@ def _render(specs, arg, out_dir: Path | None, formats: Sequence[str], fig_dir_na
         t0 = time.perf_counter()
         try:
             fig = fn(arg)
-        except FigureSkipped as exc:
+        except MissingData as exc:  # FigureSkipped too: the data this figure needs are not in the run
             notes.append(f"{name}: {exc}")
             continue
         except Exception as exc:  # a failing figure is a note, never a lost run
             if strict:
                 raise
-            notes.append(f"{name}: not drawn ({type(exc).__name__}: {_one_line(exc)})")
+            notes.append(f"{name}: not drawn ({type(exc).__name__}: {one_line(exc)})")
             continue
         notes += [f"{name}: {n}" for n in getattr(fig, "diplosim_notes", [])]
         rec = FigureRecord(name, title, caption)
@@ -101,7 +90,7 @@ def _render(specs, arg, out_dir: Path | None, formats: Sequence[str], fig_dir_na
             except Exception as exc:
                 if strict:
                     raise
-                notes.append(f"{name}: not saved ({type(exc).__name__}: {_one_line(exc)})")
+                notes.append(f"{name}: not saved ({type(exc).__name__}: {one_line(exc)})")
                 continue
         rec.seconds = time.perf_counter() - t0
         figures[name] = fig
@@ -143,8 +132,6 @@ def plot_run(run: Any, out_dir: str | Path | None = None, *, formats: Sequence[s
     figures, records, notes = _render(RUN_FIGURES, data, out, formats, strict=strict)
     result = FigureSet(figures, records, notes, out)
     if out is not None and report:
-
-
         result.report = write_run_report(data, out, records, notes, metadata if metadata is not None else data.metadata)
     result.seconds = time.perf_counter() - t0
     return result
@@ -168,55 +155,35 @@ def compare_policies(runs: Sequence[Any], out_dir: str | Path | None = None, *, 
     data = load_runs(list(runs), labels)
     if not data:
         raise ValueError("compare_policies: no runs given")
-    b = _baseline_index(data, baseline)
+    b = baseline_index(data, baseline)
     specs = [(n, t, (lambda d, fn=fn: fn(d, b)) if n == "differences" else fn, c) for n, t, fn, c in COMPARE_FIGURES]
     out = _out_dir(out_dir, overwrite)
     figures, records, notes = _render(specs, data, out, formats, strict=strict)
     result = FigureSet(figures, records, notes, out)
     if out is not None and report:
-
-
         result.report = write_comparison_report(data, b, out, records, notes)
     result.seconds = time.perf_counter() - t0
     return result
 
 
-# ------------------------------------------------------------------------------ command line
-USAGE = """usage: python -m sim.figures RUN_DIR [RUN_DIR ...] --out DIR [--baseline NAME] [--format png,svg]
+def draw_run(result: Any, folder: Path, metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Draw a run's figures and report into ``folder`` (the results directory being written).
 
-Draw the figures and the report of one results directory, or compare several (the first, or
---baseline, is the baseline) into DIR.
-"""
+    The ``draw`` step of :func:`sim.runs.results.write_results`: a figure that cannot be drawn
+    is a note, and the caller turns any other failure into a note as well.
 
+    Args:
+        result: The EnsembleResult (or anything :func:`plot_run` reads).
+        folder: The folder to write ``figures/``, ``report.md`` and ``report.html`` into.
+        metadata: The run's provenance, for the report.
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.figures``: figures and report of existing results directories."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m sim.figures", usage=USAGE.splitlines()[0][7:],
-                                     description=USAGE.split("\n", 2)[2].strip())
-    parser.add_argument("runs", nargs="+", metavar="RUN_DIR")
-    parser.add_argument("--out", required=True, help="folder for figures/ and the report")
-    parser.add_argument("--baseline", default=None, help="baseline run: its policy name or index (default: the first)")
-    parser.add_argument("--format", default="png,svg", help="comma-separated figure formats (default: png,svg)")
-    args = parser.parse_args(argv)
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    try:
-        if len(args.runs) == 1:
-            res = plot_run(args.runs[0], args.out, formats=formats)
-        else:
-            base: int | str = 0 if args.baseline is None else (int(args.baseline) if args.baseline.isdigit()
-                                                                else args.baseline)
-            res = compare_policies(args.runs, args.out, baseline=base, formats=formats)
-    except (OSError, ValueError, TypeError) as exc:
-        print(f"python -m sim.figures: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    for note in res.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"{len(res.records)} figures in {res.seconds:.1f} s; report: {res.report.get('html', res.out_dir)}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
+    Returns:
+        The record kept in ``metadata.json``: the files written (relative to ``folder``), the
+        notes and the seconds taken.
+    """
+    t0 = time.perf_counter()
+    folder = Path(folder)
+    drawn = plot_run(result, folder, metadata=metadata, overwrite=True)
+    written = sorted(str(p.relative_to(folder)) for rec in drawn.records for p in rec.files.values())
+    written += sorted(str(p.relative_to(folder)) for p in drawn.report.values())
+    return {"written": written, "notes": list(drawn.notes), "seconds": round(time.perf_counter() - t0, 3)}

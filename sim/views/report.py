@@ -15,16 +15,13 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import yaml
+
+from sim.runs.reader import RunData
 from sim.stats.targets import calibration_checks
-from sim.views.figures import (
-    DAY_OUTCOMES,
-    PROBABILITY_OUTCOMES,
-    FigureRecord,
-    RunData,
-    differences,
-    outcome_label,
-)
-from sim.vocab.outcomes import HEADLINE
+from sim.views.figures.outcomes import differences
+from sim.views.style import FigureRecord
+from sim.vocab.outcomes import DAY_MEDIANS, HEADLINE, PROBABILITIES, outcome
 
 # A document is a list of blocks: ("h", level, text) | ("p", text) | ("table", header, rows)
 # | ("figure", record) | ("code", lang, text) | ("list", items).
@@ -32,18 +29,20 @@ Block = tuple
 
 
 def _fmt(key: str, value: Any) -> str:
-    if value is None:
-        return "—"
-    v = float(value)
-    if key.startswith(("p_", "share_")):
-        return f"{v:.3f}" if abs(v) >= 0.001 or v == 0 else f"{v:.4f}"
-    if "days" in key or "per_decade" in key or "incidents" in key or "casualties" in key:
-        return f"{v:,.1f}"
-    return f"{v:.3f}"
+    """A value of an outcome as the report shows it: the catalogue's decimals for its unit, one
+    more for a probability or share below the last decimal shown (so P(war) = 0.0003 is not 0.000)."""
+    o = outcome(key)
+    if value is not None and o.unit in ("probability", "share") and 0 < abs(float(value)) < 10 ** -o.digits:
+        return f"{float(value):.{o.digits + 1}f}"
+    return o.format(value)
+
+
+def _label(key: str) -> str:
+    return outcome(key).label
 
 
 def _row(key: str, entry: Mapping[str, Any] | None, label: str | None = None) -> list[str]:
-    label = label or outcome_label(key)[0]
+    label = label or _label(key)
     if not entry:
         return [label, "—", "", "0"]
     ci = "" if entry.get("ci_low") is None else f"[{_fmt(key, entry['ci_low'])}, {_fmt(key, entry['ci_high'])}]"
@@ -52,8 +51,6 @@ def _row(key: str, entry: Mapping[str, Any] | None, label: str | None = None) ->
 
 def summary_blocks(run: RunData) -> list[Block]:
     """The summary tables of one run: headline outcomes, ceasefire brokers, third parties."""
-
-
     s = run.summary
     blocks: list[Block] = [("h", 2, "Outcomes (95% intervals)"),
                            ("table", ["outcome", "estimate", "95% CI", "n"],
@@ -70,7 +67,7 @@ def summary_blocks(run: RunData) -> list[Block]:
         rows = []
         for tp in tps:
             e = s.get(f"p_engaged_{tp}")
-            row = [tp, _fmt("p_", e["estimate"]) if e else "—"]
+            row = [tp, _fmt(f"p_engaged_{tp}", e["estimate"]) if e else "—"]
             for b in bels:
                 a = s.get(f"mean_affinity_change_{tp}_{b}")
                 row.append("—" if not a or a["estimate"] is None else
@@ -82,8 +79,6 @@ def summary_blocks(run: RunData) -> list[Block]:
 
 
 def _calibration_blocks(run: RunData) -> list[Block]:
-
-
     nuclear = run.scenario is None or run.scenario.nuclear
     if run.cfg.get("run", {}).get("horizon", "crisis") != "crisis" or not nuclear:
         return []  # the targets are those of post-1998 crises between two nuclear powers
@@ -102,8 +97,6 @@ def _observed_blocks(run: RunData) -> list[Block]:
         return []
     s = run.summary
     try:  # the loader keeps observed values, not their sources: read those from the file
-        import yaml
-
         raw = yaml.safe_load((Path(sc.path) / "scenario.yaml").read_text(encoding="utf-8")).get("observed") or {}
     except Exception:  # noqa: BLE001 - sources are a nicety; the table stands without them
         raw = {}
@@ -128,7 +121,7 @@ def _observed_blocks(run: RunData) -> list[Block]:
                 sim_key = f"share_brokered_{value}"
             e = s.get(sim_key) if sim_key else None
             if e and e.get("estimate") is not None:
-                sim = (f"{outcome_label(sim_key)[0]}: {_fmt(sim_key, e['estimate'])} "
+                sim = (f"{_label(sim_key)}: {_fmt(sim_key, e['estimate'])} "
                        f"[{_fmt(sim_key, e['ci_low'])}, {_fmt(sim_key, e['ci_high'])}]")
         src = raw.get(key, {}).get("source", "") if isinstance(raw.get(key), dict) else ""
         rows.append([key, str(value), sim, str(src)])
@@ -167,8 +160,6 @@ def _provenance_blocks(meta: Mapping[str, Any] | None) -> list[Block]:
 
 
 def _config_blocks(cfg: Mapping[str, Any]) -> list[Block]:
-    import yaml
-
     return [("h", 2, "Configuration"),
             ("p", "The composed config of the run (also in config.yaml); any key can be set on the command line, "
                   "e.g. `diplosim policy=hotline_off run.seed=7`."),
@@ -232,11 +223,11 @@ def _files_blocks(out_dir: Path) -> list[Block]:
 def comparison_document(runs: Sequence[RunData], baseline: int, records: Sequence[FigureRecord],
                         notes: Sequence[str]) -> tuple[str, list[Block]]:
     """The blocks of a comparison report: outcomes side by side and differences from the baseline."""
-    keys = [*PROBABILITY_OUTCOMES, *DAY_OUTCOMES]
+    keys = [o.key for o in (*PROBABILITIES, *DAY_MEDIANS)]
     header = ["outcome", *[r.label for r in runs]]
     rows = []
     for key in keys:
-        row = [outcome_label(key)[0]]
+        row = [_label(key)]
         for r in runs:
             e = r.summary.get(key)
             row.append("—" if not e or e.get("estimate") is None else
@@ -247,9 +238,8 @@ def comparison_document(runs: Sequence[RunData], baseline: int, records: Sequenc
     diff = differences(list(runs), baseline)
     drows = []
     for _, d in diff.iterrows():
-        width = (d["ci_high"] - d["ci_low"]) / 2
-        ratio = (f"{d['unpaired_halfwidth'] / width:.1f}×" if d["paired"] and width > 0 else "")
-        drows.append([d["label"], outcome_label(d["outcome"])[0], f"{100 * d['difference']:+.2f}",
+        ratio = f"{1 / d['width_ratio']:.1f}×" if d["paired"] and d["width_ratio"] > 0 else ""
+        drows.append([d["label"], _label(d["outcome"]), f"{100 * d['difference']:+.2f}",
                       f"[{100 * d['ci_low']:+.2f}, {100 * d['ci_high']:+.2f}]", "paired" if d["paired"] else "unpaired",
                       ratio])
     base = runs[baseline].label
@@ -258,9 +248,11 @@ def comparison_document(runs: Sequence[RunData], baseline: int, records: Sequenc
         ("table", ["label", "scenario", "policy", "replicates", "days", "seed", "results"], runs_rows),
         ("h", 2, "Outcomes (estimate [95% CI])"), ("table", header, rows),
         ("h", 2, f"Differences from {base} (percentage points)"),
-        ("p", "Paired: same scenario, seed, replicates and block size, so replicate i of each run met the same "
-              "random draws; the interval comes from the per-replicate differences. The last column is how many "
-              "times narrower it is than the unpaired interval of two independent runs."),
+        ("p", "Paired: the same seed, replicates, block size and design, so replicate i of each run met the same "
+              "random draws; the interval is Tango's score interval from the per-replicate differences (the same "
+              "as `sim.compare` and `contrasts.csv`). Unpaired: Newcombe's interval from the two summaries. The last "
+              "column is how many times narrower the paired interval is than the unpaired one of two independent "
+              "runs."),
         ("table", ["policy", "outcome", "difference", "95% CI", "interval", "narrower by"], drows),
         *_figure_blocks(records, notes),
     ]
