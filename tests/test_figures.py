@@ -10,6 +10,7 @@ figures and the report by default and none with ``run.figures=false``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -26,6 +27,7 @@ import sim.views.figures as figs
 import sim.views.render as render
 from sim.drivers.cli import main
 from sim.inputs.scenario import load_scenario
+from sim.inputs.scenario.sections import parse_observed_path
 from sim.runs.ensemble import compare
 from sim.runs.results import write_results
 from sim.stats.intervals import tango_interval
@@ -141,11 +143,10 @@ def test_observed_path_parsing(with_path):
     for value in ([{"date": "2025-04-22", "IND": 0, "PAK": 0}, {"date": "2025-04-23", "IND": 1, "PAK": 0},
                    {"date": "2025-04-24", "IND": 2, "PAK": 2}, {"date": "2025-05-07", "IND": 3, "PAK": 3},
                    {"date": "2025-05-10", "IND": 1, "PAK": 1}], {0: 0, 1: 1, 2: 2, 15: 3, 18: 1}):
-        sc.observed["path"] = value
-        try:
-            other = observed_path(run)
-        finally:
-            sc.observed["path"] = PATH
+        # the path is parsed when the scenario is loaded: parse this form as the loader does
+        points, problem = parse_observed_path(value, sc.trigger["date"], sc.belligerent_ids)
+        assert problem == ""
+        other = observed_path(dataclasses.replace(run, _scenario=dataclasses.replace(sc, observed_path=points)))
         assert list(other["rung"]) == list(path["rung"])
 
 

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -241,12 +241,9 @@ def load_runs(runs: Sequence[Any], labels: Sequence[str] | None = None) -> list[
 def observed_path(run: RunData) -> pd.DataFrame:
     """The observed daily path of a historical scenario (``observed.path`` in scenario.yaml).
 
-    ``observed.path``'s value lists change points, each rung holding until the next entry:
-    ``[day, rung of the first belligerent, rung of the second]`` triples (as in
-    ``scenarios/pahalgam_2025``), ``[day, rung]`` pairs, ``{day|date: ..., rung: ...}`` or
-    ``{day|date: ..., IND: ..., PAK: ...}`` mappings, a mapping ``{day: rung}``, or a plain list of
-    rungs by day from day 0. A day may be written as a date (``2025-05-07``), counted from the
-    trigger.
+    The path's change points are parsed and checked when the scenario is loaded
+    (:func:`sim.inputs.scenario.sections.parse_observed_path`: the forms it accepts are listed
+    there); each rung holds until the next change point.
 
     Returns:
         One row per day 0..days: ``day``, ``rung`` (the higher side), ``highest_so_far`` and, where
@@ -261,64 +258,11 @@ def observed_path(run: RunData) -> pd.DataFrame:
         raise MissingData(f"observed path not drawn: {run.scenario_error}")
     if "path" not in sc.observed:
         raise MissingData(f"observed path not drawn: scenario {sc.name} records no observed.path "
-                            f"(a daily path of the historical crisis)")
-    value = sc.observed["path"]
-    start = run.trigger_date
-    days = run.days
-    bels = list(sc.belligerent_ids)
-
-    def to_day(when: Any) -> int:
-        if isinstance(when, dt.date) or (isinstance(when, str) and not when.strip().lstrip("-").isdigit()):
-            if start is None:
-                raise ValueError("dates need the scenario's trigger.date")
-            return (dt.date.fromisoformat(str(when)) - start).days
-        if isinstance(when, bool) or float(when) != int(float(when)):
-            raise ValueError(f"day {when!r} is not a whole number")
-        return int(float(when))
-
-    def rung(v: Any) -> float:
-        r = float(v)
-        if isinstance(v, bool) or not 0 <= r <= 5:
-            raise ValueError(f"rung {v!r} is outside 0-5")
-        return r
-
-    def parse() -> list[tuple[int, list[float]]]:
-        points: list[tuple[int, list[float]]] = []  # (day, [rung] or [rung b0, rung b1])
-        if isinstance(value, Mapping):
-            points = [(to_day(k), [rung(v)]) for k, v in value.items()]
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(e, (int, float)) and not isinstance(e, bool)
-                                                                 for e in value):
-            points = [(d, [rung(v)]) for d, v in enumerate(value)]
-        elif isinstance(value, (list, tuple)) and value:
-            for e in value:
-                if isinstance(e, Mapping):
-                    when = e.get("day", e.get("date"))
-                    if when is None:
-                        raise MissingData(f"observed path not drawn: observed.path entry {e!r} has no day or date")
-                    if all(b in e for b in bels):
-                        points.append((to_day(when), [rung(e[b]) for b in bels]))
-                    else:
-                        points.append((to_day(when), [rung(e.get("rung", e.get("highest_rung")))]))
-                elif isinstance(e, (list, tuple)) and len(e) in (2, 3):
-                    points.append((to_day(e[0]), [rung(v) for v in e[1:]]))
-                else:
-                    raise MissingData(f"observed path not drawn: observed.path entry {e!r} is not [day, rung] "
-                                        f"or [day, rung {bels[0]}, rung {bels[1]}]")
-        else:
-            raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} is empty or not a list")
-        return points
-
-    try:
-        points = parse()
-    except (ValueError, TypeError) as exc:
-        raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} cannot be read "
-                            f"({one_line(exc)})") from None
-    widths = {len(r) for _, r in points}
-    if len(widths) != 1:
-        raise MissingData(f"observed path not drawn: observed.path of scenario {sc.name} mixes entries with one "
-                            f"rung and with one per side")
-    points.sort(key=lambda p: p[0])
-    width = widths.pop()
+                          f"(a daily path of the historical crisis)")
+    if sc.observed_path_problem:
+        raise MissingData(f"observed path not drawn: scenario {sc.name}: {sc.observed_path_problem}")
+    points, days, bels = sc.observed_path, run.days, list(sc.belligerent_ids)
+    width = len(points[0][1])
     table = np.full((days + 1, width), np.nan)
     for i, (day, rs) in enumerate(points):
         end = points[i + 1][0] if i + 1 < len(points) else days + 1
