@@ -32,7 +32,8 @@ from sim.core.ops import (
 from sim.core.rng import block_streams, poisson_inverse
 from sim.inputs.errors import ConfigError
 from sim.inputs.params import PARAM_NAMES, ModelParams
-from sim.inputs.resolve import Inputs, _inputs_for
+from sim.inputs.presets import preset_inputs
+from sim.inputs.resolve import Inputs
 from sim.vocab.outcomes import REPORTERS
 from sim.vocab.ladder import (
     ACT_BACK,
@@ -99,7 +100,7 @@ class CrisisModel(mesa.Model):
             seed = int(np.random.SeedSequence().entropy % (2**63))  # fresh entropy, recorded below
         super().__init__(rng=seed)
         if inputs is None:
-            inputs = _inputs_for((f"scenario={scenario}", f"policy={policy}", *overrides))
+            inputs = preset_inputs(scenario, policy, overrides)
         if replicates < 1:
             raise ConfigError(f"replicates={replicates}: must be a positive whole number")
         self.inputs = inputs
