@@ -167,10 +167,10 @@ class CrisisModel(ModelSetup, mesa.Model):
         draws = self._draw_day()
         attack = self._shocks(draws)
         hotline_ok = self._perception(draws)
-        self._third_parties_act(draws)
-        moves, willing = self._belligerents_decide(draws, hotline_ok)
-        self._resolve(draws, moves, willing, attack)
-        self._update_network()
+        pressed, backs = self._third_parties_act(draws)
+        moves, true_moves, willing = self._belligerents_decide(draws, hotline_ok)
+        self._resolve(draws, moves, true_moves, willing, attack)
+        self._update_network(pressed, backs)
         self._record()
         if self.replicates == 1:
             self.datacollector.collect(self)
@@ -224,7 +224,9 @@ class CrisisModel(ModelSetup, mesa.Model):
         self.perceived = np.minimum(self.rung[:, ::-1] + self.misperceived, 5)
         return hotline_ok
 
-    def _third_parties_act(self, d: dict[str, np.ndarray]) -> None:
+    def _third_parties_act(self, d: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Third parties attend and act; returns today's (R, T, 2) ``pressed`` and ``backs`` masks
+        (which belligerent each party pressed or backed), for the network update."""
         p, tp, pol, T = self.p, self.tp_params, self.tpp, self.T
         rmax = _max_pair(self.rung)
         at = rmax[:, 0]
@@ -280,7 +282,7 @@ class CrisisModel(ModelSetup, mesa.Model):
         self.backing = self.backing * decay + p.backing_effect * _sum_mid(backs * self.aff)
         self.facilitated = _any_cols(act == ACT_FACILITATE)
         self.mediation_offers += act == ACT_MEDIATE
-        self._pressed, self._backs = pressed, backs
+        return pressed, backs
 
     def _choice_terms(self) -> dict[str, np.ndarray]:
         """The terms of today's choice that do not depend on the perceived opponent rung: computed
@@ -336,7 +338,10 @@ class CrisisModel(ModelSetup, mesa.Model):
         total = e_up + e_hold + e_down
         return np.where(u < e_down / total, -1, np.where(u >= 1.0 - e_up / total, 1, 0))
 
-    def _belligerents_decide(self, d: dict[str, np.ndarray], hotline_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _belligerents_decide(self, d: dict[str, np.ndarray], hotline_ok: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Today's moves as seen, the moves the true opponent rungs would have given, and the (R, 1 + T)
+        ceasefire willingness per channel (hotline, then each third party)."""
         p = self.p
         r = self.rung
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
@@ -344,7 +349,7 @@ class CrisisModel(ModelSetup, mesa.Model):
         moves = self._choose_moves(self.perceived, d["move"], terms)
         # The same choice with the opponent's true rung and the same uniform: an up-move made
         # only because of misperception is an accidental escalation.
-        self._true_moves = self._choose_moves(r[:, ::-1], d["move"], terms)
+        true_moves = self._choose_moves(r[:, ::-1], d["move"], terms)
         # Ceasefire willingness during fighting
         rmax = _max_pair(r)
         danger = _at_rung(self.danger_by_rung, rmax)
@@ -366,9 +371,10 @@ class CrisisModel(ModelSetup, mesa.Model):
         willing = np.concatenate([hotline_ok & both_hotline,
                                   ((self.tp_action == ACT_FACILITATE) & both_fac)
                                   | ((self.tp_action == ACT_MEDIATE) & both_med)], axis=1) & can
-        return moves, willing
+        return moves, true_moves, willing
 
-    def _resolve(self, d: dict[str, np.ndarray], moves: np.ndarray, willing: np.ndarray, attack: np.ndarray) -> None:
+    def _resolve(self, d: dict[str, np.ndarray], moves: np.ndarray, true_moves: np.ndarray, willing: np.ndarray,
+                 attack: np.ndarray) -> None:
         p = self.p
         old = self.rung
         forms = _any_cols(willing)
@@ -376,7 +382,7 @@ class CrisisModel(ModelSetup, mesa.Model):
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
         moves = np.where(forms | ~self.alive, 0, moves)
         new = np.where(forms, np.minimum(old, 1), np.clip(old + moves, 0, 5))
-        self.accidental += _count_cols((moves > 0) & (self._true_moves <= 0))
+        self.accidental += _count_cols((moves > 0) & (true_moves <= 0))
         # Ceasefire formation
         first = forms & (self.first_cf_day < 0)
         self.first_cf_day = np.where(first, self.day, self.first_cf_day)
@@ -434,18 +440,18 @@ class CrisisModel(ModelSetup, mesa.Model):
         self.calm_days = np.where(rmax == 0, self.calm_days + 1, 0)
         self.alive = alive & (rmax < 5)
 
-    def _update_network(self) -> None:
+    def _update_network(self, pressed: np.ndarray, backs: np.ndarray) -> None:
         p = self.p
         act = self.tp_action
         offered = act == ACT_MEDIATE
         refuse = 1.0 - self.accept_med
         rejected = np.stack([offered * refuse[0], offered * refuse[1]], axis=2)  # (R, T, 2)
-        backs = self._backs.astype(float)
+        backs = backs.astype(float)
         strain_other = backs[:, :, ::-1]
         delta = -p.mediation_strain * rejected + p.backing_strain * (backs - strain_other) \
-            - p.pressure_resentment * self._pressed
+            - p.pressure_resentment * pressed
         self.aff = np.clip(self.aff + delta + (self.aff0 - self.aff) / p.affinity_reversion_days, -1.0, 1.0)
-        self.lev = np.clip(self.lev * (1.0 - p.leverage_depletion * self._pressed)
+        self.lev = np.clip(self.lev * (1.0 - p.leverage_depletion * pressed)
                            + (self.lev0 - self.lev) / p.leverage_recovery_days, 0.0, 1.0)
 
     def _record(self) -> None:
