@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from sim.vocab.ladder import ACT_NONE, ACTIONS, CF_NONE, CF_STATES
+from sim.vocab.ladder import ACT_NONE, ACTIONS, CF_NONE, CF_STATES, RUNGS
 
 #: The shape kinds, with their shapes as written in the documentation.
 KINDS: dict[str, str] = {"belligerent": "(R, 2)", "third_party": "(R, T)", "tie": "(R, T, 2)", "dyad": "(R, 1)"}
@@ -88,7 +88,7 @@ class StateVar:
         """The initial value rule, in words (for ODD.md)."""
         if self.init is SETUP:
             return f"set in setup: {self.setup}"
-        value = str(self.init).lower() if isinstance(self.init, bool) else str(self.init)
+        value = str(self.init).lower() if isinstance(self.init, bool) else f"{self.init:g}".replace("-", "−")
         return f"{value}; {self.setup}" if self.setup else value
 
 
@@ -97,14 +97,16 @@ _DTYPES: dict[str, type] = {"int": np.int64, "float": np.float64, "bool": np.boo
 
 _CF = ", ".join(f"{k} {s}" for k, s in enumerate(CF_STATES))
 _ACT = ", ".join(f"{k} {a}" for k, a in enumerate(ACTIONS))
+_RUNG = ", ".join(f"{k} {name}" for k, name in enumerate(RUNGS))
 
 
 #: Every state variable, in the order ODD.md lists them.
 STATE: tuple[StateVar, ...] = (
     # Per belligerent
-    StateVar("rung", "belligerent", "int", "current rung of the escalation ladder", "rung 0–5", SETUP,
+    StateVar("rung", "belligerent", "int", "current rung of the escalation ladder", _RUNG, SETUP,
              "the scenario's `rung0`"),
-    StateVar("max_rung", "belligerent", "int", "highest rung so far", "rung 0–5", SETUP, "`rung`", role="outcome"),
+    StateVar("max_rung", "belligerent", "int", "highest rung so far", "rung 0–5", SETUP, "the initial `rung`",
+             role="outcome"),
     StateVar("grievance", "belligerent", "float", "need to retaliate; decays", "utility", SETUP,
              "`grievance0`, plus the trigger's deaths (victim, crisis horizon) and the water grievance "
              "(Indus Waters Treaty in abeyance)"),
