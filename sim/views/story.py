@@ -1,10 +1,11 @@
 """A plain-language account of one crisis, built by watching the model between its days.
 
-:class:`Story` wraps a :class:`~sim.model.CrisisModel` and follows one of its replicates (0 by
-default). Before and after each ``model.step()`` it copies that replicate's state into a
-:class:`Snapshot` and describes the difference as :class:`Event` lines such as
-``Day 16: Pakistan launches cross-border strikes (rung 3)``, ``Day 18: United States presses
-Pakistan`` or ``Day 19: ceasefire agreed over the DGMO hotline``. It only reads the model: a
+:class:`Story` wraps a :class:`~sim.core.model.CrisisModel` and follows one of its replicates (0
+by default). Before and after each ``model.step()`` it copies that replicate's state into a
+:class:`Snapshot` (one field per state variable declared in :mod:`sim.core.state`, per-country
+values read through the model's agents) and describes the difference as :class:`Event` lines
+such as ``Day 16: Pakistan launches cross-border strikes (rung 3)``, ``Day 18: United States
+presses Pakistan`` or ``Day 19: ceasefire agreed over the DGMO hotline``. It only reads the model: a
 model stepped through a Story draws the same numbers and ends in the same state as one stepped
 directly (``tests/test_app_events.py`` checks it bit for bit).
 
@@ -78,7 +79,7 @@ RUNG_DOWN = {
 }
 
 
-#: What a third party does with each action code (``ACTIONS`` in sim.model).
+#: What a third party does with each action code (``ACTIONS`` in sim.vocab.ladder).
 ACTION_TEXT = {
     ACT_RESTRAINT: "{actor} calls on both sides for restraint",
     ACT_PRESS_0: "{actor} presses {first}",
