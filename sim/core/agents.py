@@ -1,13 +1,12 @@
-"""The crisis model: a Mesa model whose agents are countries and whose state spans replicates.
+"""The countries of a crisis as Mesa agents, each a view of its own columns of the model's state.
 
-One ``CrisisModel`` steps R parallel worlds in lock-step: every state variable is a numpy array
-with a leading replicate axis, and the day's dynamics (:meth:`CrisisModel.step`) are written once,
-vectorised over replicates. R=1 serves the classroom app and ``mesa.batch_run``; R in the
-thousands serves the ensemble. There is no other copy of the dynamics.
-
-Array shapes: ``(R, 2)`` for the two belligerents, ``(R, T)`` for the T third parties,
-``(R, T, 2)`` for third-party-to-belligerent ties, ``(R, 1)`` for the dyad (ceasefire, trust).
-Parameters are floats or, for per-replicate designs, ``(R, 1)`` arrays: both broadcast.
+A country's state lives in the model's arrays over replicates (:mod:`sim.core.state`); its agent
+names it and exposes its columns: every per-belligerent variable on its :class:`Belligerent`
+(``rung``, ``grievance``, ``perceived_rung``...), every per-third-party and per-tie variable on
+its :class:`ThirdParty` (``action``, ``engaged``, ``affinity``...), one value (or, for a tie, a
+pair) per replicate. The attributes are made from the state declaration, so a declared
+per-country variable is on its agents without more code. Agents define no behaviour of their
+own: the model steps all of them at once, in its arrays.
 """
 
 from __future__ import annotations
@@ -15,10 +14,11 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.core.state import STATE, StateVar
+
 
 class Country(mesa.Agent):
-    """A country. Its state lives in the model's arrays over replicates; the agent names it and
-    exposes its own columns of those arrays.
+    """A country: the base of :class:`Belligerent` and :class:`ThirdParty`.
 
     Attributes:
         actor_id: The scenario's id, e.g. ``"IND"``.
@@ -33,46 +33,33 @@ class Country(mesa.Agent):
 
 
 class Belligerent(Country):
-    """India or Pakistan (or any pair a scenario names): chooses its rung each day."""
+    """India or Pakistan (or any pair a scenario names): chooses its rung each day.
 
-    @property
-    def rung(self) -> np.ndarray:
-        """Current rung, one per replicate."""
-        return self.model.rung[:, self.slot]
-
-    @property
-    def grievance(self) -> np.ndarray:
-        return self.model.grievance[:, self.slot]
-
-    @property
-    def commitment(self) -> np.ndarray:
-        return self.model.commitment[:, self.slot]
-
-    @property
-    def perceived_rung(self) -> np.ndarray:
-        """The opponent's rung as this side saw it today."""
-        return self.model.perceived[:, self.slot]
-
-    @property
-    def casualties(self) -> np.ndarray:
-        return self.model.casualties[:, self.slot]
+    Exposes every per-belligerent state variable as an attribute, one value per replicate (see
+    :data:`sim.core.state.STATE`; ``perceived_rung`` is ``perceived``, the opponent's rung as
+    this side saw it today).
+    """
 
 
 class ThirdParty(Country):
-    """A third party: pays attention, then calls for restraint, presses, facilitates, mediates or backs."""
+    """A third party: pays attention, then calls for restraint, presses, facilitates, mediates or backs.
 
-    @property
-    def action(self) -> np.ndarray:
-        """Today's action code (see ``ACTIONS``), one per replicate."""
-        return self.model.tp_action[:, self.slot]
+    Exposes every per-third-party state variable (``action``: today's action code, see
+    ``ACTIONS``; ``engaged``; ``mediation_offers``), one value per replicate, and every tie
+    variable (``affinity``, ``leverage``) as an (R, 2) array over the two belligerents.
+    """
 
-    @property
-    def engaged(self) -> np.ndarray:
-        """Whether it has acted at any time so far, one per replicate."""
-        return self.model.tp_engaged[:, self.slot]
 
-    @property
-    def affinity(self) -> np.ndarray:
-        """(R, 2) affinity with the two belligerents."""
-        return self.model.aff[:, self.slot, :]
+def _column(var: StateVar) -> property:
+    def get(self: Country) -> np.ndarray:
+        return getattr(self.model, var.name)[:, self.slot]
 
+    get.__name__ = var.agent_attr
+    shape = "(R, 2) over the belligerents" if var.kind == "tie" else "one per replicate"
+    return property(get, doc=f"{var.meaning[:1].upper()}{var.meaning[1:]} ({var.unit}), {shape}.")
+
+
+for _var in STATE:
+    if _var.kind != "dyad":
+        setattr(Belligerent if _var.kind == "belligerent" else ThirdParty, _var.agent_attr, _column(_var))
+del _var

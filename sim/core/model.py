@@ -5,20 +5,20 @@ with a leading replicate axis, and the day's dynamics (:meth:`CrisisModel.step`)
 vectorised over replicates. R=1 serves the classroom app and ``mesa.batch_run``; R in the
 thousands serves the ensemble. There is no other copy of the dynamics.
 
-Array shapes: ``(R, 2)`` for the two belligerents, ``(R, T)`` for the T third parties,
-``(R, T, 2)`` for third-party-to-belligerent ties, ``(R, 1)`` for the dyad (ceasefire, trust).
-Parameters are floats or, for per-replicate designs, ``(R, 1)`` arrays: both broadcast.
+The state is declared in :mod:`sim.core.state` (shapes ``(R, 2)`` per belligerent, ``(R, T)``
+per third party, ``(R, T, 2)`` per tie, ``(R, 1)`` per dyad) and set up by
+:class:`~sim.core.setup.ModelSetup`; this module holds the day. Parameters are floats or, for
+per-replicate designs, ``(R, 1)`` arrays: both broadcast. The model reads only resolved,
+plain inputs (:class:`~sim.inputs.resolve.Inputs`); composing presets is the inputs wing's job.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import mesa
 import numpy as np
 
-from sim.core.agents import Belligerent, ThirdParty
 from sim.core.ops import (
     _RUNG_LEVELS,
     _any_cols,
@@ -30,10 +30,10 @@ from sim.core.ops import (
     _sum_mid,
 )
 from sim.core.rng import block_streams, poisson_inverse
+from sim.core.setup import ModelSetup, _Params
 from sim.inputs.errors import ConfigError
-from sim.inputs.params import PARAM_NAMES, ModelParams
-from sim.inputs.resolve import Inputs, _inputs_for
-from sim.vocab.outcomes import REPORTERS
+from sim.inputs.presets import preset_inputs
+from sim.inputs.resolve import Inputs
 from sim.vocab.ladder import (
     ACT_BACK,
     ACT_FACILITATE,
@@ -48,35 +48,18 @@ from sim.vocab.ladder import (
     CF_HOLDING,
     CF_NONE,
 )
+from sim.vocab.outcomes import REPORTERS
 
 #: Minimum affinity for a third party to count a belligerent as its ally.
 ALLY_THRESHOLD = 0.5
 
 
-class _Params:
-    """Parameter access: ``p.name`` is a float, or an ``(R, 1)`` array in a per-replicate design."""
-
-    def __init__(self, values: Mapping[str, float], arrays: Mapping[str, np.ndarray] | None, replicates: int):
-        for k, v in values.items():
-            setattr(self, k, v)
-        for k, arr in (arrays or {}).items():
-            if k not in values:
-                raise ConfigError(f"param_arrays: '{k}' is not a parameter (see sim.params.ModelParams)")
-            arr = np.asarray(arr, dtype=float).reshape(-1)
-            if arr.shape[0] != replicates:
-                raise ConfigError(f"param_arrays.{k}: has {arr.shape[0]} values for {replicates} replicates")
-            lo, hi = next(f.metadata["range"] for f in fields(ModelParams) if f.name == k)
-            if not (np.isfinite(arr).all() and (arr >= lo).all() and (arr <= hi).all()):
-                raise ConfigError(f"param_arrays.{k}: values must lie in [{lo}, {hi}]")
-            setattr(self, k, arr[:, None])
-
-
-class CrisisModel(mesa.Model):
+class CrisisModel(ModelSetup, mesa.Model):
     """An India-Pakistan crisis with third-party diplomacy, over R replicates in lock-step.
 
     Args:
         inputs: Resolved inputs (from :func:`build_inputs`). If omitted they are composed from
-            ``scenario``, ``policy`` and ``overrides``.
+            ``scenario``, ``policy`` and ``overrides`` (as :meth:`from_presets` does).
         replicates: Number of parallel worlds R.
         seed: The run's seed. ``rng`` is accepted as a synonym (Mesa's ``batch_run`` passes it).
         block: Index of this block of replicates within a run (it keys the random streams).
@@ -98,8 +81,8 @@ class CrisisModel(mesa.Model):
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))  # fresh entropy, recorded below
         super().__init__(rng=seed)
-        if inputs is None:
-            inputs = _inputs_for((f"scenario={scenario}", f"policy={policy}", *overrides))
+        if inputs is None:  # the keyword path (mesa.batch_run): presets, composed once per process
+            inputs = preset_inputs(scenario, policy, overrides)
         if replicates < 1:
             raise ConfigError(f"replicates={replicates}: must be a positive whole number")
         self.inputs = inputs
@@ -114,137 +97,30 @@ class CrisisModel(mesa.Model):
         self._streams = block_streams(self.seed, self.block)
         self._setup_constants()
         self._setup_state()
+        self._record()
         self._setup_agents()
-        self.datacollector = mesa.DataCollector(model_reporters={k: _reporter(k) for k in REPORTERS})
+        self.datacollector = mesa.DataCollector(model_reporters=_reporters(REPORTERS))
         self.running = True
 
-    # ------------------------------------------------------------------ setup
-    def _setup_constants(self) -> None:
-        sc, p, pol = self.inputs.scenario, self.p, self.inputs.policy
-        b, t = list(sc.belligerents), list(sc.third_parties)
-        self.T = len(t)
-        bp, tp = sc.belligerent_params, sc.third_party_params
-        self.nuclear = float(self.inputs.nuclear)
-        victim = sc.trigger.get("victim") or sc.belligerent_ids[0]
-        self.victim_slot = sc.belligerent_ids.index(victim)
-        self.top_rung = 5 if self.nuclear else 4  # without nuclear weapons on both sides, war is the top
-        # Per belligerent: one-off thresholds of entering each rung, and the cumulative daily cost of
-        # being at each rung (economic and military costs scaled by exposure, plus nuclear danger).
-        exposure = 1.0 + bp["economic_exposure"] * float(pol.trade_ties)  # (2,)
-        danger = [0.0, 0.0, 0.0, p.danger_rung3, p.danger_rung4, p.danger_rung5]
-        daily = [0.0, p.cost_rung1, p.cost_rung2, p.cost_rung3, p.cost_rung4, p.cost_rung4]
-        # Against an incursion the victim fights on its own side of the line (Kargil): it bears
-        # only a share of the nuclear danger of strikes and war (rungs 3 and 4); the intruder all.
-        self.incursion = sc.trigger["kind"] == "incursion"
-        self.incursion_defender = np.arange(2) == self.victim_slot  # (2,)
-        own_side = np.where(self.incursion_defender, p.incursion_danger_factor, 1.0) if self.incursion \
-            else np.ones(2)  # (2,), or (R, 2) for a per-replicate factor
-        rows = [np.broadcast_to(np.asarray(daily[k], dtype=float) * exposure
-                                + self.nuclear * np.asarray(danger[k]) * (own_side if k in (3, 4) else 1.0),
-                                self._shape2()) for k in range(6)]
-        cum = np.stack(rows, axis=-1)  # (R|1, 2, 6): daily cost of being at rung k
-        self.rung_cost = np.concatenate([cum, np.full(cum.shape[:-1] + (1,), np.inf)], axis=-1)
-        self.threshold = self._by_rung([0.0, p.threshold_rung1, p.threshold_rung2, p.threshold_rung3,
-                                        p.threshold_rung4, p.threshold_rung5])  # (R|1, 6)
-        self.threshold2 = np.repeat(self.threshold[:, None, :], 2, axis=1)  # (R|1, 2, 6)
-        self.danger_by_rung = self._by_rung([d * self.nuclear for d in danger])
-        self.casualty_by_rung = self._by_rung([0.0, 0.0, p.casualties_rung2, p.casualties_rung3,
-                                               p.casualties_rung4, p.casualties_rung5])
-        self.attention_by_rung = self._by_rung([p.attention_rung0, p.attention_rung1, p.attention_rung2,
-                                                p.attention_rung3, p.attention_rung4, p.attention_rung4])
-        self.audience_cost = bp["audience_cost"]
-        self.internationalise = bp["internationalise"]
-        self.retaliation_norm = bp["retaliation_norm"]
-        self.accept_fac = bp["accept_facilitation"]
-        self.accept_med = bp["accept_mediation"]
-        self.tp_params = tp
-        self.tpp = self.inputs.tp_policy
-        self.lev_econ0 = sc.leverage_economic[np.ix_(t, b)] * float(pol.trade_ties)
-        self.lev0 = np.clip(sc.leverage_security[np.ix_(t, b)] + self.lev_econ0, 0.0, 1.0)  # (T, 2)
-        self.aff0 = sc.affinity[np.ix_(t, b)]  # (T, 2)
-        self.rates = sc.rates
-        cond = self.inputs.conditions
-        self.hotline_on = bool(cond["hotline"])
-        self.hotline_reliability = float(pol.hotline_reliability)
-        self.prenotification = bool(cond["missile_prenotification"])
-        self.neutral_site = bool(pol.neutral_site_talks)
+    @classmethod
+    def from_presets(cls, scenario: str = "pahalgam_2025", policy: str = "baseline", overrides: Sequence[str] = (),
+                     days: int | None = None, **kwargs: Any) -> "CrisisModel":
+        """A model of a scenario and a policy preset, with Hydra overrides (``params.x=...``).
 
-    def _shape1(self) -> tuple[int, int]:
-        return (self.replicates if self._per_replicate() else 1, 1)
+        The presets are composed and resolved once per process for each distinct combination
+        (:func:`sim.inputs.presets.preset_inputs`).
 
-    def _by_rung(self, values: list[Any]) -> np.ndarray:
-        """Stack six per-rung values (floats or (R, 1) arrays) into an (R|1, 6) table."""
-        return np.concatenate([np.broadcast_to(np.asarray(v, dtype=float), self._shape1()) for v in values], axis=1)
+        Args:
+            scenario: A scenario preset (``conf/scenario``).
+            policy: A policy preset (``conf/policy``).
+            overrides: Further Hydra overrides.
+            days: The horizon, instead of the configured one.
+            **kwargs: The other arguments of :class:`CrisisModel` (``replicates``, ``seed``...).
 
-    def _shape2(self) -> tuple[int, int]:
-        return (self.replicates if self._per_replicate() else 1, 2)
-
-    def _per_replicate(self) -> bool:
-        return any(isinstance(getattr(self.p, k), np.ndarray) for k in PARAM_NAMES)
-
-    def _setup_state(self) -> None:
-        R, T, p = self.replicates, self.T, self.p
-        sc, pol = self.inputs.scenario, self.inputs.policy
-        bp = sc.belligerent_params
-        self.rung = np.broadcast_to(bp["rung0"].astype(np.int64), (R, 2)).copy()
-        self.max_rung = self.rung.copy()
-        self.grievance = np.broadcast_to(bp["grievance0"], (R, 2)).astype(float)
-        if self.inputs.horizon == "crisis":
-            hurt = np.broadcast_to(p.grievance_per_log_death * np.log1p(sc.trigger["deaths"]), (R, 1))
-            self.grievance[:, self.victim_slot] += hurt[:, 0]
-        if self.inputs.conditions["indus_waters_treaty"] == "abeyance":
-            self.grievance += p.grievance_iwt_abeyance * bp["water_dependence"] * np.ones((R, 1))
-        self.commitment = np.broadcast_to(bp["commitment0"], (R, 2)).astype(float).copy()
-        # Whether each side has answered the attacks on it with a strike (rung >= 3). A crisis
-        # set off by an attack starts with it unanswered by its victim; an incursion or a clash is
-        # met by fighting, not answered as an attack; an era starts with nothing to answer.
-        self.answered = np.ones((R, 2), dtype=bool)
-        if self.inputs.horizon == "crisis" and self.inputs.scenario.trigger["kind"] == "attack":
-            self.answered[:, self.victim_slot] = False
-        self.perceived = self.rung[:, ::-1].copy()
-        self.misperceived = np.zeros((R, 2), dtype=bool)
-        self.pressure = np.zeros((R, 2))
-        self.backing = np.zeros((R, 2))
-        self.casualties = np.zeros((R, 2))
-        self.cf = np.full((R, 1), CF_NONE, dtype=np.int64)
-        self.cf_age = np.zeros((R, 1), dtype=np.int64)
-        self.cf_guaranteed = np.zeros((R, 1), dtype=bool)
-        self.trust = np.clip(p.trust_per_cbm * self.inputs.cbm_count * np.ones((R, 1)), 0.0, 1.0)
-        self.understanding = np.full((R, 1), bool(self.inputs.conditions["loc_understanding"]))
-        self.facilitated = np.zeros((R, 1), dtype=bool)
-        self.aff = np.broadcast_to(self.aff0, (R, T, 2)).copy()
-        self.lev = np.broadcast_to(self.lev0, (R, T, 2)).copy()
-        self.tp_action = np.zeros((R, T), dtype=np.int64)
-        self.tp_engaged = np.zeros((R, T), dtype=bool)
-        self.alive = np.ones((R, 1), dtype=bool)
-        self.attack_today = np.zeros((R, 1), dtype=bool)
-        # Outcome accumulators
-        self.first_cf_day = np.full((R, 1), -1, dtype=np.int64)
-        self.broker = np.full((R, 1), -1, dtype=np.int64)  # -1 none, 0 hotline, 1+k third party k
-        self.broker_kind = np.full((R, 1), -1, dtype=np.int64)  # -1 none, 0 hotline, 1 facilitation, 2 mediation
-        self.cf_breaks = np.zeros((R, 1), dtype=np.int64)
-        self.last_fight_day = np.where(self.rung.max(1, keepdims=True) >= 2, 0, -1)
-        self.kinetic_days = np.zeros((R, 1), dtype=np.int64)
-        self.loc_incidents = np.zeros((R, 1), dtype=np.int64)
-        self.accidental = np.zeros((R, 1), dtype=np.int64)
-        self.attacks = np.zeros((R, 1), dtype=np.int64)
-        # A crisis horizon starts with its trigger: one crisis. An era counts onsets as it goes.
-        self.crises = np.full((R, 1), int(self.inputs.horizon == "crisis"), dtype=np.int64)
-        self.calm_days = np.full((R, 1), 0 if self.inputs.horizon == "crisis" else 10**6, dtype=np.int64)
-        self.mediation_offers = np.zeros((R, T), dtype=np.int64)
-        # Daily aggregates over replicates (for figures): rung shares, highest rung so far, ceasefires.
-        self.daily_rungs = np.zeros((self.days + 1, 2, 6), dtype=np.int64)
-        self.daily_max = np.zeros((self.days + 1, 6), dtype=np.int64)
-        self.daily_cf = np.zeros(self.days + 1, dtype=np.int64)
-        self.daily_actions = np.zeros((self.days + 1, T, len(ACTIONS)), dtype=np.int64)
-        self._record()
-
-    def _setup_agents(self) -> None:
-        sc = self.inputs.scenario
-        self.belligerent_agents = [Belligerent(self, sc.actors[i], sc.names[i], "belligerent", k)
-                                   for k, i in enumerate(sc.belligerents)]
-        self.third_party_agents = [ThirdParty(self, sc.actors[i], sc.names[i], "third_party", k)
-                                   for k, i in enumerate(sc.third_parties)]
+        Raises:
+            ConfigError: a bad preset or override (one line naming it).
+        """
+        return cls(preset_inputs(scenario, policy, overrides), days=days, **kwargs)
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
@@ -291,10 +167,10 @@ class CrisisModel(mesa.Model):
         draws = self._draw_day()
         attack = self._shocks(draws)
         hotline_ok = self._perception(draws)
-        self._third_parties_act(draws)
-        moves, willing = self._belligerents_decide(draws, hotline_ok)
-        self._resolve(draws, moves, willing, attack)
-        self._update_network()
+        pressed, backs = self._third_parties_act(draws)
+        moves, true_moves, willing = self._belligerents_decide(draws, hotline_ok)
+        self._resolve(draws, moves, true_moves, willing, attack)
+        self._update_network(pressed, backs)
         self._record()
         if self.replicates == 1:
             self.datacollector.collect(self)
@@ -348,7 +224,9 @@ class CrisisModel(mesa.Model):
         self.perceived = np.minimum(self.rung[:, ::-1] + self.misperceived, 5)
         return hotline_ok
 
-    def _third_parties_act(self, d: dict[str, np.ndarray]) -> None:
+    def _third_parties_act(self, d: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Third parties attend and act; returns today's (R, T, 2) ``pressed`` and ``backs`` masks
+        (which belligerent each party pressed or backed), for the network update."""
         p, tp, pol, T = self.p, self.tp_params, self.tpp, self.T
         rmax = _max_pair(self.rung)
         at = rmax[:, 0]
@@ -404,7 +282,7 @@ class CrisisModel(mesa.Model):
         self.backing = self.backing * decay + p.backing_effect * _sum_mid(backs * self.aff)
         self.facilitated = _any_cols(act == ACT_FACILITATE)
         self.mediation_offers += act == ACT_MEDIATE
-        self._pressed, self._backs = pressed, backs
+        return pressed, backs
 
     def _choice_terms(self) -> dict[str, np.ndarray]:
         """The terms of today's choice that do not depend on the perceived opponent rung: computed
@@ -460,7 +338,10 @@ class CrisisModel(mesa.Model):
         total = e_up + e_hold + e_down
         return np.where(u < e_down / total, -1, np.where(u >= 1.0 - e_up / total, 1, 0))
 
-    def _belligerents_decide(self, d: dict[str, np.ndarray], hotline_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _belligerents_decide(self, d: dict[str, np.ndarray], hotline_ok: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Today's moves as seen, the moves the true opponent rungs would have given, and the (R, 1 + T)
+        ceasefire willingness per channel (hotline, then each third party)."""
         p = self.p
         r = self.rung
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
@@ -468,7 +349,7 @@ class CrisisModel(mesa.Model):
         moves = self._choose_moves(self.perceived, d["move"], terms)
         # The same choice with the opponent's true rung and the same uniform: an up-move made
         # only because of misperception is an accidental escalation.
-        self._true_moves = self._choose_moves(r[:, ::-1], d["move"], terms)
+        true_moves = self._choose_moves(r[:, ::-1], d["move"], terms)
         # Ceasefire willingness during fighting
         rmax = _max_pair(r)
         danger = _at_rung(self.danger_by_rung, rmax)
@@ -490,9 +371,10 @@ class CrisisModel(mesa.Model):
         willing = np.concatenate([hotline_ok & both_hotline,
                                   ((self.tp_action == ACT_FACILITATE) & both_fac)
                                   | ((self.tp_action == ACT_MEDIATE) & both_med)], axis=1) & can
-        return moves, willing
+        return moves, true_moves, willing
 
-    def _resolve(self, d: dict[str, np.ndarray], moves: np.ndarray, willing: np.ndarray, attack: np.ndarray) -> None:
+    def _resolve(self, d: dict[str, np.ndarray], moves: np.ndarray, true_moves: np.ndarray, willing: np.ndarray,
+                 attack: np.ndarray) -> None:
         p = self.p
         old = self.rung
         forms = _any_cols(willing)
@@ -500,7 +382,7 @@ class CrisisModel(mesa.Model):
         in_force = (self.cf == CF_AGREED) | (self.cf == CF_HOLDING)
         moves = np.where(forms | ~self.alive, 0, moves)
         new = np.where(forms, np.minimum(old, 1), np.clip(old + moves, 0, 5))
-        self.accidental += _count_cols((moves > 0) & (self._true_moves <= 0))
+        self.accidental += _count_cols((moves > 0) & (true_moves <= 0))
         # Ceasefire formation
         first = forms & (self.first_cf_day < 0)
         self.first_cf_day = np.where(first, self.day, self.first_cf_day)
@@ -558,18 +440,18 @@ class CrisisModel(mesa.Model):
         self.calm_days = np.where(rmax == 0, self.calm_days + 1, 0)
         self.alive = alive & (rmax < 5)
 
-    def _update_network(self) -> None:
+    def _update_network(self, pressed: np.ndarray, backs: np.ndarray) -> None:
         p = self.p
         act = self.tp_action
         offered = act == ACT_MEDIATE
         refuse = 1.0 - self.accept_med
         rejected = np.stack([offered * refuse[0], offered * refuse[1]], axis=2)  # (R, T, 2)
-        backs = self._backs.astype(float)
+        backs = backs.astype(float)
         strain_other = backs[:, :, ::-1]
         delta = -p.mediation_strain * rejected + p.backing_strain * (backs - strain_other) \
-            - p.pressure_resentment * self._pressed
+            - p.pressure_resentment * pressed
         self.aff = np.clip(self.aff + delta + (self.aff0 - self.aff) / p.affinity_reversion_days, -1.0, 1.0)
-        self.lev = np.clip(self.lev * (1.0 - p.leverage_depletion * self._pressed)
+        self.lev = np.clip(self.lev * (1.0 - p.leverage_depletion * pressed)
                            + (self.lev0 - self.lev) / p.leverage_recovery_days, 0.0, 1.0)
 
     def _record(self) -> None:
@@ -591,20 +473,25 @@ class CrisisModel(mesa.Model):
         return self
 
     def outcomes(self) -> dict[str, np.ndarray]:
-        """Per-replicate outcomes (MODEL.md §6) as 1-D arrays of length R."""
-        sc = self.inputs.scenario
-        b0, b1 = sc.belligerent_ids
-        hi = self.max_rung.max(1)
+        """Per-replicate outcomes (MODEL.md §6) as 1-D arrays of length R.
+
+        Per-country outcomes are read through the agents (``Belligerent.max_rung``,
+        ``ThirdParty.engaged``...), the dyad's from the model's arrays.
+        """
+        first, second = self.belligerent_agents
+        b0, b1 = first.actor_id, second.actor_id
+        hi = np.maximum(first.max_rung, second.max_rung)
+        final = np.maximum(first.rung, second.rung)
         # Holding at the horizon: a ceasefire was reached, has not broken and no fighting goes on
         # (a ceasefire that calmed the crisis to rung 0 has closed it and still counts).
-        holding = (self.first_cf_day[:, 0] >= 0) & (self.cf[:, 0] != CF_BROKEN) & (self.rung.max(1) <= 1)
+        holding = (self.first_cf_day[:, 0] >= 0) & (self.cf[:, 0] != CF_BROKEN) & (final <= 1)
         cf_day = self.first_cf_day[:, 0].astype(float)
         cf_day[cf_day < 0] = np.nan
         out: dict[str, np.ndarray] = {
             "highest_rung": hi,
-            f"highest_rung_{b0}": self.max_rung[:, 0],
-            f"highest_rung_{b1}": self.max_rung[:, 1],
-            "final_rung": self.rung.max(1),
+            f"highest_rung_{b0}": first.max_rung,
+            f"highest_rung_{b1}": second.max_rung,
+            "final_rung": final,
             "strikes": hi >= 3,
             "war": hi >= 4,
             "nuclear": hi >= 5,
@@ -616,21 +503,22 @@ class CrisisModel(mesa.Model):
             "broker_kind": self.broker_kind[:, 0],
             "duration_days": (self.last_fight_day[:, 0] + 1).astype(np.int64),
             "kinetic_days": self.kinetic_days[:, 0],
-            f"casualties_{b0}": self.casualties[:, 0],
-            f"casualties_{b1}": self.casualties[:, 1],
-            "casualties": self.casualties.sum(1),
+            f"casualties_{b0}": first.casualties,
+            f"casualties_{b1}": second.casualties,
+            "casualties": first.casualties + second.casualties,
             "loc_incidents": self.loc_incidents[:, 0],
             "accidental_escalations": self.accidental[:, 0],
             "attacks": self.attacks[:, 0],
             "crises": self.crises[:, 0],
             "third_party_engaged": self.tp_engaged.any(1),
         }
-        for k, actor in enumerate(sc.third_party_ids):
-            out[f"engaged_{actor}"] = self.tp_engaged[:, k]
-            out[f"mediation_offers_{actor}"] = self.mediation_offers[:, k]
+        for party in self.third_party_agents:
+            actor, k = party.actor_id, party.slot
+            out[f"engaged_{actor}"] = party.engaged
+            out[f"mediation_offers_{actor}"] = party.mediation_offers
             for j, bel in enumerate((b0, b1)):
-                out[f"affinity_change_{actor}_{bel}"] = self.aff[:, k, j] - self.aff0[k, j]
-                out[f"leverage_change_{actor}_{bel}"] = self.lev[:, k, j] - self.lev0[k, j]  # for the network figure
+                out[f"affinity_change_{actor}_{bel}"] = party.affinity[:, j] - self.aff0[k, j]
+                out[f"leverage_change_{actor}_{bel}"] = party.leverage[:, j] - self.lev0[k, j]  # for the network figure
         return out
 
     def broker_names(self) -> list[str]:
@@ -639,18 +527,24 @@ class CrisisModel(mesa.Model):
 
 
 # --------------------------------------------------------------------- Mesa reporters (R = 1)
+def _reporters(keys: Sequence[str]) -> dict[str, Callable[[CrisisModel], Any]]:
+    """One Mesa model reporter per outcome key, for a model's ``DataCollector``.
 
+    Each reporter gives replicate 0's value of :meth:`CrisisModel.outcomes` (the broker by name).
+    The reporters of one model share the day's outcomes, computed once per day rather than once
+    per reporter; that cache belongs to the reporters, not to the model's state.
+    """
+    today: dict[str, Any] = {"day": None, "outcomes": None}
 
+    def make(key: str) -> Callable[[CrisisModel], Any]:
+        def report(model: CrisisModel) -> Any:
+            if today["day"] != model.day:
+                today["day"], today["outcomes"] = model.day, model.outcomes()
+            value = today["outcomes"][key][0]
+            if key == "broker":
+                return model.broker_names()[value] if value >= 0 else "none"
+            return value.item() if hasattr(value, "item") else value
+        report.__name__ = f"report_{key}"
+        return report
 
-def _reporter(key: str):
-    def report(model: CrisisModel) -> Any:
-        cached = getattr(model, "_reported", None)
-        if cached is None or cached[0] != model.day:  # compute the outcomes once per day, not per reporter
-            cached = model._reported = (model.day, model.outcomes())
-        value = cached[1][key][0]
-        if key == "broker":
-            return model.broker_names()[value] if value >= 0 else "none"
-        return value.item() if hasattr(value, "item") else value
-    report.__name__ = f"report_{key}"
-    return report
-
+    return {key: make(key) for key in keys}

@@ -23,7 +23,6 @@ from sim.drivers.figures import main as figures_main
 from sim.drivers.sweep import _sweeper_params, plan_sweep, run_sweep
 from sim.inputs.compose import available, compose_config
 from sim.inputs.errors import DiplosimError
-from sim.inputs.resolve import build_inputs
 from sim.inputs.scenario import list_scenarios, load_scenario
 from sim.inputs.schema import CONF_DIR
 from sim.runs.ensemble import RunIncomplete, RunInterrupted, execute, prepare_run
@@ -148,7 +147,7 @@ def _run(overrides: list[str], show_cfg: bool) -> int:
     spec = prepare_run(cfg, work_dir=work_root(cfg))
     destination(cfg, started)
     spec.store.acquire()  # refuses the same config while another run of it is going on
-    for note in build_inputs(cfg).notes:  # cached scenario: cheap
+    for note in spec.inputs.notes:  # the run's inputs, built once by prepare_run
         print(f"diplosim: note: {note}", file=sys.stderr)
     run = cfg.run
     done = len(spec.store.done())
@@ -168,7 +167,7 @@ def _run(overrides: list[str], show_cfg: bool) -> int:
     title = (f"{cfg.scenario.name} / {cfg.policy.name}: {result.finished:,} replicates x {run.days} days "
              f"({result.timings['simulate_s']:.2f} s, {result.timings['replicate_days_per_s']:,.0f} replicate-days/s)")
     print(format_table(result.summary, title))
-    inputs = build_inputs(cfg)
+    inputs = spec.inputs
     if run.horizon == "crisis" and inputs.nuclear and inputs.scenario.trigger["date"] >= "2016":
         print(format_calibration(result.summary))  # the §8 bands are those of post-2016 nuclear crises
     print(f"Results: {path}")

@@ -1,25 +1,21 @@
-"""The crisis model: a Mesa model whose agents are countries and whose state spans replicates.
+"""A composed config resolved into the model's inputs: plain, frozen values, no config objects.
 
-One ``CrisisModel`` steps R parallel worlds in lock-step: every state variable is a numpy array
-with a leading replicate axis, and the day's dynamics (:meth:`CrisisModel.step`) are written once,
-vectorised over replicates. R=1 serves the classroom app and ``mesa.batch_run``; R in the
-thousands serves the ensemble. There is no other copy of the dynamics.
-
-Array shapes: ``(R, 2)`` for the two belligerents, ``(R, T)`` for the T third parties,
-``(R, T, 2)`` for third-party-to-belligerent ties, ``(R, 1)`` for the dyad (ceasefire, trust).
-Parameters are floats or, for per-replicate designs, ``(R, 1)`` arrays: both broadcast.
+:func:`build_inputs` checks the policy against the scenario and resolves everything the model
+reads (the scenario, the parameters, the policy's levers, its settings per third party, the
+conditions in force) into an :class:`Inputs` of frozen dataclasses, numpy arrays, mappings,
+tuples, strings and numbers. The model never sees the Hydra config it came from, so it can be
+built, pickled and shipped without Hydra's objects (composing presets lives in
+:mod:`sim.inputs.presets`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from omegaconf import DictConfig
 
-from sim.inputs.compose import compose_config
 from sim.inputs.errors import ConfigError
 from sim.inputs.params import PARAM_NAMES
 from sim.inputs.scenario import Scenario, library_actor_ids, load_scenario
@@ -29,14 +25,41 @@ _TP_FIELDS = tuple(f.name for f in fields(ThirdPartyPolicy))
 
 
 @dataclass(frozen=True)
+class PolicyInputs:
+    """The policy levers the model reads directly (the rest are resolved into the conditions in
+    force and the settings per third party of :class:`Inputs`).
+
+    Attributes:
+        name: The policy preset's name.
+        trade_ties: Multiplier of economic exposure and economic leverage.
+        hotline_reliability: Daily chance that the hotline works, when it is in service.
+        neutral_site_talks: A standing neutral-site framework for ceasefire talks.
+    """
+
+    name: str
+    trade_ties: float
+    hotline_reliability: float
+    neutral_site_talks: bool
+
+    @classmethod
+    def from_config(cls, policy: DictConfig) -> "PolicyInputs":
+        """The levers of a composed ``policy`` config, as plain values."""
+        return cls(name=str(policy.name), trade_ties=float(policy.trade_ties),
+                   hotline_reliability=float(policy.hotline_reliability),
+                   neutral_site_talks=bool(policy.neutral_site_talks))
+
+
+@dataclass(frozen=True)
 class Inputs:
     """Everything a model needs besides its seed: scenario, policy and parameters, resolved.
 
-    Built once per config by :func:`build_inputs` and shared by every block of a run.
+    Built once per config by :func:`build_inputs` and shared by every block of a run. Every
+    field is plain data (frozen dataclasses, numpy arrays, mappings, tuples, strings, numbers):
+    no config object reaches the model, and an ``Inputs`` pickles without Hydra.
     """
 
     scenario: Scenario
-    policy: DictConfig
+    policy: PolicyInputs
     params: dict[str, float]
     days: int
     horizon: str
@@ -102,15 +125,10 @@ def build_inputs(cfg: DictConfig) -> Inputs:
     cbm_count = sum(int(bool(conditions[k])) for k in ("loc_understanding", "missile_prenotification",
                                                        "nuclear_nonattack_list", "people_to_people"))
     return Inputs(
-        scenario=scenario, policy=cfg.policy, params={k: float(cfg.params[k]) for k in PARAM_NAMES},
+        scenario=scenario, policy=PolicyInputs.from_config(cfg.policy),
+        params={k: float(cfg.params[k]) for k in PARAM_NAMES},
         days=int(cfg.run.days), horizon=str(cfg.run.horizon),
         tp_policy=tp_policy, cbm_count=cbm_count, conditions=conditions, notes=tuple(notes),
         nuclear=bool(scenario.nuclear and scenario.belligerent_params["nuclear"].min() > 0)
         if cfg.scenario.get("nuclear") is None else bool(cfg.scenario.nuclear),
     )
-
-
-@lru_cache(maxsize=64)
-def _inputs_for(overrides: tuple[str, ...]) -> Inputs:
-    return build_inputs(compose_config(list(overrides)))
-

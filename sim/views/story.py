@@ -1,10 +1,11 @@
 """A plain-language account of one crisis, built by watching the model between its days.
 
-:class:`Story` wraps a :class:`~sim.model.CrisisModel` and follows one of its replicates (0 by
-default). Before and after each ``model.step()`` it copies that replicate's state into a
-:class:`Snapshot` and describes the difference as :class:`Event` lines such as
-``Day 16: Pakistan launches cross-border strikes (rung 3)``, ``Day 18: United States presses
-Pakistan`` or ``Day 19: ceasefire agreed over the DGMO hotline``. It only reads the model: a
+:class:`Story` wraps a :class:`~sim.core.model.CrisisModel` and follows one of its replicates (0
+by default). Before and after each ``model.step()`` it copies that replicate's state into a
+:class:`Snapshot` (one field per state variable declared in :mod:`sim.core.state`, per-country
+values read through the model's agents) and describes the difference as :class:`Event` lines
+such as ``Day 16: Pakistan launches cross-border strikes (rung 3)``, ``Day 18: United States
+presses Pakistan`` or ``Day 19: ceasefire agreed over the DGMO hotline``. It only reads the model: a
 model stepped through a Story draws the same numbers and ends in the same state as one stepped
 directly (``tests/test_app_events.py`` checks it bit for bit).
 
@@ -35,12 +36,13 @@ same snapshots, so the page shows exactly the model's state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from typing import Any
 
 import numpy as np
 
 from sim.core.model import CrisisModel
+from sim.core.state import STATE, StateVar, row
 from sim.vocab.ladder import (
     ACT_BACK,
     ACT_FACILITATE,
@@ -78,7 +80,7 @@ RUNG_DOWN = {
 }
 
 
-#: What a third party does with each action code (``ACTIONS`` in sim.model).
+#: What a third party does with each action code (``ACTIONS`` in sim.vocab.ladder).
 ACTION_TEXT = {
     ACT_RESTRAINT: "{actor} calls on both sides for restraint",
     ACT_PRESS_0: "{actor} presses {first}",
@@ -120,59 +122,44 @@ class Event:
         return f"Day {self.day}: {self.text}"
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """One replicate's state at the end of a day, copied out of the model's arrays."""
+def _field_type(var: StateVar) -> Any:
+    """The type of a state variable in a snapshot: a scalar per dyad, a tuple per country, a
+    tuple of pairs per tie."""
+    scalar = {"int": int, "float": float, "bool": bool}[var.dtype]
+    if var.kind == "dyad":
+        return scalar
+    return tuple[tuple[scalar, ...], ...] if var.kind == "tie" else tuple[scalar, ...]
 
-    day: int
-    running: bool
-    alive: bool
-    rung: tuple[int, ...]
-    max_rung: tuple[int, ...]
-    cf: int
-    cf_breaks: int
-    first_cf_day: int
-    broker: int
-    broker_kind: int
-    cf_guaranteed: bool
-    tp_action: tuple[int, ...]
-    aff: tuple[tuple[float, ...], ...]
-    attack: bool
-    attacks: int
-    loc_incidents: int
-    accidental: int
-    misperceived: tuple[bool, ...]
-    grievance: tuple[float, ...]
-    pressure: tuple[float, ...]
-    backing: tuple[float, ...]
-    casualties: tuple[float, ...]
+
+class _SnapshotViews:
+    """What a snapshot says beyond the declared state."""
 
     @property
     def in_force(self) -> bool:
         return self.cf in (CF_AGREED, CF_HOLDING)
 
+    @property
+    def attack(self) -> bool:
+        """A militant attack today (the declared ``attack_today``)."""
+        return self.attack_today
+
+
+#: One replicate's state at the end of a day, copied out of the model: ``day``, ``running``, and
+#: one field per state variable declared in :data:`sim.core.state.STATE`, under its name (a
+#: scalar per dyad, a tuple over the countries, a tuple of pairs per tie).
+Snapshot = make_dataclass(
+    "Snapshot", [("day", int), ("running", bool), *((v.name, _field_type(v)) for v in STATE)],
+    bases=(_SnapshotViews,), frozen=True, namespace={"__module__": __name__})
+Snapshot.__doc__ = ("One replicate's state at the end of a day, copied out of the model: ``day``, ``running`` "
+                    "and every declared state variable (sim.core.state.STATE).")
+
 
 def snapshot(model: CrisisModel, r: int = 0) -> Snapshot:
-    """Copy replicate ``r``'s state out of the model (nothing is changed)."""
+    """Copy replicate ``r``'s state out of the model (nothing is changed).
 
-    def ints(a: np.ndarray) -> tuple[int, ...]:
-        return tuple(int(x) for x in a)
-
-    def floats(a: np.ndarray) -> tuple[float, ...]:
-        return tuple(float(x) for x in a)
-
-    return Snapshot(
-        day=int(model.day), running=bool(model.running), alive=bool(model.alive[r, 0]),
-        rung=ints(model.rung[r]), max_rung=ints(model.max_rung[r]), cf=int(model.cf[r, 0]),
-        cf_breaks=int(model.cf_breaks[r, 0]), first_cf_day=int(model.first_cf_day[r, 0]),
-        broker=int(model.broker[r, 0]), broker_kind=int(model.broker_kind[r, 0]),
-        cf_guaranteed=bool(model.cf_guaranteed[r, 0]), tp_action=ints(model.tp_action[r]),
-        aff=tuple(floats(row) for row in model.aff[r]), attack=bool(model.attack_today[r, 0]),
-        attacks=int(model.attacks[r, 0]), loc_incidents=int(model.loc_incidents[r, 0]),
-        accidental=int(model.accidental[r, 0]), misperceived=tuple(bool(x) for x in model.misperceived[r]),
-        grievance=floats(model.grievance[r]), pressure=floats(model.pressure[r]),
-        backing=floats(model.backing[r]), casualties=floats(model.casualties[r]),
-    )
+    Per-country values are read through the model's agents (:func:`sim.core.state.row`).
+    """
+    return Snapshot(day=int(model.day), running=bool(model.running), **row(model, r))
 
 
 def _with_article(name: str) -> str:

@@ -91,17 +91,15 @@ def policy_options() -> list[str]:
 def levers_of(inputs: Inputs) -> dict[str, Any]:
     """The policy levers the page shows, as resolved for a run (null levers take the scenario's record)."""
     pol = inputs.policy
-    cond = getattr(inputs, "conditions", None) or {
-        "hotline": pol.hotline, "indus_waters_treaty": pol.indus_waters_treaty, **{k: pol.cbm[k] for k in CBM_LABELS}}
+    cond = inputs.conditions
     out: dict[str, Any] = {
         "hotline": bool(cond["hotline"]),
         "hotline_reliability": float(pol.hotline_reliability),
         "cbm": {k: bool(cond[k]) for k in CBM_LABELS},
         "trade_ties": float(pol.trade_ties),
         "indus_waters_treaty": str(cond["indus_waters_treaty"]),
+        "neutral_site_talks": bool(pol.neutral_site_talks),
     }
-    if "neutral_site_talks" in pol:
-        out["neutral_site_talks"] = bool(pol.neutral_site_talks)
     tps = inputs.scenario.third_party_ids
     out["third_parties"] = {role: [a for k, a in enumerate(tps) if inputs.tp_policy[role][k] > 0]
                             for role in TP_ROLES if role in inputs.tp_policy}
