@@ -5,7 +5,7 @@
 
 Data: the observed highest rung, duration class and ending of the nine historical presets
 (scenarios/*/scenario.yaml, `observed`; from [IP crises] and brief H§1) and the brief M§8
-bands. Method: ABC population Monte Carlo over the vectorised ensemble (sim/calibration.py): each
+bands. Method: ABC population Monte Carlo over the vectorised ensemble (sim/drivers/calibration.py): each
 generation's draws run as per-replicate parameter arrays, --reps replicates per draw and crisis;
 the closest --quantile of the last generation is the posterior. The point written to the config
 is the accepted draw closest to the record, re-run with 200 replicates, among those that keep
@@ -41,7 +41,7 @@ def write_params(post: pd.DataFrame, n_draws: int, n_accepted: int, seed: int) -
     today = dt.date.today().isoformat()
     lines = [
         "# The behavioural parameters: meanings, units, ranges and hand-set defaults are declared in",
-        "# sim/params.py (ModelParams). The values below override those defaults: they were fitted",
+        "# sim/inputs/params.py (ModelParams). The values below override those defaults: they were fitted",
         f"# on {today} by experiments/calibrate.py (ABC population Monte Carlo, {n_draws} draws a",
         f"# generation, {n_accepted} accepted, seed {seed}) to the observed highest rung, duration class and ending of the",
         f"# historical presets {', '.join(HISTORICAL)}",

@@ -126,7 +126,7 @@ class CrisisModel(ModelSetup, mesa.Model):
     def step(self) -> None:
         """Advance every replicate by one day.
 
-        The order of a day (MODEL.md §4), the same for every replicate and horizon:
+        The order of a day (brief M§4), the same for every replicate and horizon:
 
         1. Shocks: a militant attack (daily chance from the scenario's yearly rate; death toll
            lognormal) adds grievance to its victim, leaves the victim's grievance unanswered and
@@ -473,7 +473,7 @@ class CrisisModel(ModelSetup, mesa.Model):
         return self
 
     def outcomes(self) -> dict[str, np.ndarray]:
-        """Per-replicate outcomes (MODEL.md §6) as 1-D arrays of length R.
+        """Per-replicate outcomes (brief M§6) as 1-D arrays of length R.
 
         Per-country outcomes are read through the agents (``Belligerent.max_rung``,
         ``ThirdParty.engaged``...), the dyad's from the model's arrays.

@@ -26,7 +26,6 @@ def _per_rung(table: np.ndarray, rung: np.ndarray) -> np.ndarray:
 
 _SIDE_OFFSETS = np.arange(2)
 
-
 #: Every possible highest rung, as a column: a quantity that depends on the replicate only through
 #: its highest rung is computed once per rung and looked up (``.take(rmax[:, 0], axis=0)``).
 _RUNG_LEVELS = np.arange(6)[:, None]

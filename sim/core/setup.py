@@ -28,7 +28,7 @@ class _Params:
             setattr(self, k, v)
         for k, arr in (arrays or {}).items():
             if k not in values:
-                raise ConfigError(f"param_arrays: '{k}' is not a parameter (see sim.params.ModelParams)")
+                raise ConfigError(f"param_arrays: '{k}' is not a parameter (see sim.inputs.params.ModelParams)")
             arr = np.asarray(arr, dtype=float).reshape(-1)
             if arr.shape[0] != replicates:
                 raise ConfigError(f"param_arrays.{k}: has {arr.shape[0]} values for {replicates} replicates")

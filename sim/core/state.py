@@ -33,11 +33,9 @@ from sim.vocab.ladder import ACT_NONE, ACTIONS, CF_NONE, CF_STATES, RUNGS
 #: The shape kinds, with their shapes as written in the documentation.
 KINDS: dict[str, str] = {"belligerent": "(R, 2)", "third_party": "(R, T)", "tie": "(R, T, 2)", "dyad": "(R, 1)"}
 
-
 #: Roles: day state drives the days that follow; an outcome accumulator only counts or records
 #: for the outcomes (and the story), and no decision reads it.
 ROLES: dict[str, str] = {"day": "day state", "outcome": "outcome accumulator"}
-
 
 #: Set in setup from the inputs (the variable's ``setup`` text says how), not by :func:`allocate`.
 SETUP = None
@@ -94,11 +92,9 @@ class StateVar:
 
 _DTYPES: dict[str, type] = {"int": np.int64, "float": np.float64, "bool": np.bool_}
 
-
 _CF = ", ".join(f"{k} {s}" for k, s in enumerate(CF_STATES))
 _ACT = ", ".join(f"{k} {a}" for k, a in enumerate(ACTIONS))
 _RUNG = ", ".join(f"{k} {name}" for k, name in enumerate(RUNGS))
-
 
 #: Every state variable, in the order ODD.md lists them.
 STATE: tuple[StateVar, ...] = (

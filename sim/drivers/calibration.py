@@ -4,8 +4,8 @@ Each parameter draw from the prior runs as ``reps`` replicates: a whole prior sa
 batch per historical preset (per-replicate parameter arrays). A draw's distance to the record
 sums, over the crises, the expected gap between the simulated and the observed highest rung,
 plus half a point for a wrong duration class and half a point for a wrong ending (ceasefire or
-not), averaged over the draw's replicates; and, as summary statistics, the targets of MODEL.md
-§8 (P(strikes) ≈ 0.45 pooled over the post-1998 presets and ≈ 0.75 for each post-2016 preset,
+not), averaged over the draw's replicates; and, as summary statistics, the targets of brief
+M§8 (P(strikes) ≈ 0.45 pooled over the post-1998 presets and ≈ 0.75 for each post-2016 preset,
 P(war) ≤ 0.11 over the post-1998 ones, 0.2-0.5 over the pre-nuclear ones, a median post-1998
 crisis of 2-8 weeks, and for the 2025 reference case a median of 2-8 weeks and a kinetic phase of
 at most a week), each costing TARGET_WEIGHT points per unit of probability outside its band.
@@ -51,7 +51,6 @@ PRIORS: dict[str, tuple[float, float]] = {
 
 DURATION_EDGES = (30, 90)  # duration classes: <= 30 days, 31-90 days, > 90 days
 
-
 ABC_DAYS = 180
 
 
@@ -86,7 +85,7 @@ def draw_prior(n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in PRIORS.items()})
 
 
-#: Targets of MODEL.md §8 used as summary statistics: (presets pooled, outcome, low, high).
+#: Targets of brief M§8 used as summary statistics: (presets pooled, outcome, low, high).
 POST_1998 = ("kargil_1999", "twin_peaks_2001", "kaluchak_2002", "mumbai_2008", "uri_2016", "pulwama_2019",
              "pahalgam_2025")
 
@@ -172,8 +171,8 @@ def covers(sims: dict[str, pd.DataFrame], records: Sequence[Record], level: floa
 
 def reference_checks_met(sims: dict[str, pd.DataFrame], scenario: str = "pahalgam_2025",
                          days: int = ABC_DAYS) -> np.ndarray:
-    """Per draw: whether the reference crisis meets every MODEL.md §8 check of
-    :func:`sim.outcomes.calibration_checks` (the checks every run of a post-2016 crisis prints)."""
+    """Per draw: whether the reference crisis meets every brief M§8 check of
+    :func:`sim.stats.targets.calibration_checks` (the checks every run of a post-2016 crisis prints)."""
     sc = load_scenario(scenario)
     met = []
     for _, o in sims[scenario].groupby("draw"):

@@ -61,9 +61,6 @@ options:
 def _info() -> str:
     from omegaconf import OmegaConf
 
-
-
-
     lines = ["Scenarios (scenario=NAME):"]
     for name in list_scenarios():
         try:
@@ -93,7 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     flags = [a for a in args if a.startswith("-")]
     overrides = [a for a in args if not a.startswith("-")]
     known = {"--help", "-h", "--version", "--info", "--cfg", "-m", "--multirun", "--job-script"}
-
 
     try:
         for f in flags:
@@ -130,11 +126,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(overrides: list[str], show_cfg: bool) -> int:
     from omegaconf import OmegaConf
-
-
-
-
-
 
     started = dt.datetime.now(dt.timezone.utc)
     cfg = compose_config(overrides)
@@ -182,8 +173,6 @@ def _refuse_sweep(cfg, overrides: list[str]) -> None:
     """A sweep asked for without -m (a comma list, or an experiment declaring one) is an error."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-
-
     for o in OverridesParser.create().parse_overrides(overrides):
         if o.is_sweep_override():  # compose_config already refused it; kept for clarity
             raise DiplosimError(f"{o.get_key_element()}: several values need -m (a sweep)")
@@ -195,8 +184,6 @@ def _refuse_sweep(cfg, overrides: list[str]) -> None:
 
 
 def _sweep(overrides: list[str], show_cfg: bool) -> int:
-
-
     if show_cfg:
         plan = plan_sweep(overrides)
         print(f"# {len(plan.jobs)} runs, swept keys: {', '.join(plan.swept) or 'none'}")
@@ -209,9 +196,6 @@ def _sweep(overrides: list[str], show_cfg: bool) -> int:
 
 def _job_script(overrides: list[str]) -> int:
     """Print the batch script dask-jobqueue would submit for ``cluster=slurm``."""
-
-
-
     cfg = compose_config(overrides)
     if cfg.cluster.kind != "slurm":
         raise DiplosimError("cluster: --job-script needs cluster=slurm (and run.executor=dask)")

@@ -220,12 +220,6 @@ def run_sweep(args: list[str], *, argv: list[str] | None = None, out=None, err=N
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
 
-
-
-
-
-
-
     started = dt.datetime.now(dt.timezone.utc)
     plan = plan_sweep(args)
     cfg0 = plan.cfgs[0]

@@ -41,8 +41,6 @@ def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     Raises:
         ConfigError: an unknown key, a wrong type, an unknown config name or a value out of range.
     """
-
-
     overrides = list(overrides)
     GlobalHydra.instance().clear()
     try:

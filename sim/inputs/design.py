@@ -89,7 +89,7 @@ def load_design(cfg: DictConfig) -> Design | None:
         bare = name[len("params."):] if name.startswith("params.") else name
         if bare not in specs:
             raise ConfigError(f"run.design: column '{name}' of {path.name} is not a parameter "
-                              f"(columns must be parameters of sim.params.ModelParams, e.g. w_pressure)")
+                              f"(columns must be parameters of sim.inputs.params.ModelParams, e.g. w_pressure)")
         if bare in columns:
             raise ConfigError(f"run.design: parameter '{bare}' appears twice in {path.name}")
         values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)

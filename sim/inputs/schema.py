@@ -19,18 +19,13 @@ from sim.inputs.params import ModelParams
 #: The project root: conf/ and scenarios/ live beside the package (editable install).
 PROJECT_ROOT = Path(os.environ.get("DIPLOSIM_HOME", Path(__file__).resolve().parents[2]))
 
-
 CONF_DIR = PROJECT_ROOT / "conf"
-
 
 SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
 
-
 EXECUTORS = ("serial", "processes", "dask")
 
-
 CLUSTERS = ("local", "slurm")
-
 
 HORIZONS = ("crisis", "era")
 
@@ -79,7 +74,7 @@ class ScenarioConfig:
 
 @dataclass
 class CBMConfig:
-    """Confidence-building measures in force (MODEL.md §5); null means as in the scenario."""
+    """Confidence-building measures in force (brief M§5); null means as in the scenario."""
 
     loc_understanding: Optional[bool] = None
     missile_prenotification: Optional[bool] = None
@@ -128,7 +123,7 @@ class ThirdPartyOverride:
 
 @dataclass
 class PolicyConfig:
-    """The policy levers of MODEL.md §5."""
+    """The policy levers of brief M§5."""
 
     name: str = "baseline"
     description: str = ""

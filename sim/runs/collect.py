@@ -7,7 +7,7 @@
   replicates and days, and the outcome's ``estimate, ci_low, ci_high, n`` (as in summary.json);
 - for a sweep, ``contrasts.parquet`` and ``.csv``: for every swept key, each other value against
   the first one (the reference), the other swept keys held equal, as paired differences with
-  paired and unpaired 95% intervals and the ratio of their widths (see :mod:`sim.compare`).
+  paired and unpaired 95% intervals and the ratio of their widths (see :mod:`sim.stats.paired`).
 
 Plain Parquet and CSV: pandas, DuckDB, R (arrow or readr) or a spreadsheet read them without
 diplosim. For a folder of separate runs (no ``sweep.json``), the columns are the config keys
@@ -33,7 +33,6 @@ from sim.vocab.keys import NOT_COMPARED, PAIRING_KEYS
 #: a policy's description (prose).
 _IGNORED = (*NOT_COMPARED, "policy.description")
 
-
 SUMMARY_COLUMNS = ("outcome", "estimate", "ci_low", "ci_high", "n")
 
 
@@ -54,8 +53,6 @@ def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _runs(folder: Path) -> tuple[list[Path], dict[str, Any] | None]:
-
-
     if not folder.is_dir():
         raise DiplosimError(f"{folder}: no such directory")
     if is_run_dir(folder):
@@ -131,7 +128,6 @@ def collect(folder: str | Path, out: str | Path | None = None, write: bool = Tru
 
 def _contrasts(folder: Path, runs: list[Path], loaded: list[tuple[dict, dict]], swept: list[str],
                values: list[dict[str, Any]], reference: dict[str, Any]) -> pd.DataFrame:
-
 
     frames = []
     index = {json.dumps([v.get(k) for k in swept], default=str): i for i, v in enumerate(values)}

@@ -3,14 +3,14 @@
 Replicates are split into blocks of ``run.block_size``; block k holds replicates
 ``k*B .. k*B+B-1`` and draws from its own random streams (keyed by seed and k), so the
 per-replicate outcomes are the same whatever the executor and the number of workers. Inside a
-block, one :class:`~sim.model.CrisisModel` steps all its replicates at once.
+block, one :class:`~sim.core.model.CrisisModel` steps all its replicates at once.
 
 The path of every run, single or part of a sweep, from the Python API or the command line:
 
 1. :func:`prepare_run` checks the config (scenario, policy, parameter design) and plans the
    blocks; with a work directory, blocks finished by an earlier, interrupted attempt are found.
 2. :func:`execute` sends the remaining blocks of one or more runs to the executor
-   (:mod:`sim.executors`), stores each block as it finishes (:mod:`sim.store`) and shows progress.
+   (:mod:`sim.runs.executors`), stores each block as it finishes (:mod:`sim.runs.store`) and shows progress.
 3. When a run's last block is in, its summary and daily table are computed from its blocks in
    block order, reading one block at a time.
 """
@@ -67,7 +67,7 @@ class EnsembleResult:
 
     Attributes:
         cfg: The composed config.
-        outcomes: One row per replicate (MODEL.md §6); for a run kept on disk it is read from
+        outcomes: One row per replicate (brief M§6); for a run kept on disk it is read from
             the block files when first used (see :meth:`iter_outcomes` to read block by block).
         daily: One row per day: shares of replicates at each rung, highest rung so far,
             ceasefires in force and third-party actions.
@@ -337,7 +337,6 @@ def execute(specs: Sequence[RunSpec], *, progress: bool | None = None,
 def _execute(specs: Sequence[RunSpec], *, progress: bool | None, on_result: Any, desc: str, executor: Any
              ) -> list[EnsembleResult]:
 
-
     cfg0 = specs[0].cfg
     show = bool(cfg0.run.progress) if progress is None else progress
     work: list[tuple[int, dict[str, Any]]] = []
@@ -513,7 +512,7 @@ def run_ensemble(cfg: DictConfig | None = None, *, overrides: list[str] | tuple[
             empty: in memory). A run restarted with the same config and work directory computes
             only the blocks not yet there, and ends with the results of an uninterrupted run.
         executor: A started executor to reuse (see :func:`execute`), e.g. one dask cluster for
-            many ensembles: ``with sim.executors.make_executor(cfg) as ex: run_ensemble(cfg, executor=ex)``.
+            many ensembles: ``with sim.runs.executors.make_executor(cfg) as ex: run_ensemble(cfg, executor=ex)``.
 
     Returns:
         The per-replicate outcomes, daily aggregates and summary.
@@ -531,8 +530,6 @@ def run_ensemble(cfg: DictConfig | None = None, *, overrides: list[str] | tuple[
 
 def compare(a: EnsembleResult, b: EnsembleResult) -> pd.DataFrame:
     """Paired differences b - a of each outcome, with paired and unpaired 95% intervals."""
-
-
     return paired_contrast(a.iter_outcomes, b.iter_outcomes, a.broker_names, b.broker_names)
 
 

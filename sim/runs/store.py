@@ -35,9 +35,7 @@ from sim.runs.atomic import atomic_path, write_atomic
 #: Names of the day-by-day count arrays a block carries (summed over blocks for daily.parquet).
 DAILY_ARRAYS = ("daily_rungs", "daily_max", "daily_cf", "daily_actions")
 
-
 _META_KEY = b"diplosim.block"
-
 
 _BLOCK_RE = re.compile(r"^block-(\d{6,})\.parquet$")
 

@@ -17,7 +17,7 @@ Z95 = 1.959963984540054
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float, float]:
-    """Estimate and Wilson score interval of a proportion k/n (MODEL.md §6).
+    """Estimate and Wilson score interval of a proportion k/n (brief M§6).
 
     The scalar face of :func:`wilson_arrays` (one implementation, so a summary and a figure band
     give the same floats).

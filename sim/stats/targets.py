@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-
-# ----------------------------------------------------------------- calibration targets (MODEL.md §8)
+# ----------------------------------------------------------------- calibration targets (brief M§8)
 def calibration_checks(summary: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str]]:
-    """The post-1998 calibration targets of MODEL.md §8, checked on a crisis-horizon summary.
+    """The post-1998 calibration targets of brief M§8, checked on a crisis-horizon summary.
 
     Returns:
         ``(target, met, detail)`` per target; the estimate must lie in the stated band.

@@ -9,7 +9,6 @@ from typing import Any
 
 ROLES = ("belligerent", "third_party")
 
-
 # Actor keys: (valid range, required for role). Ranges are inclusive.
 BELLIGERENT_KEYS: dict[str, tuple[float, float]] = {
     "nuclear": (0, 1),
@@ -43,7 +42,6 @@ THIRD_PARTY_KEYS: dict[str, tuple[float, float]] = {
 #: fights on its own side of it (Kashmir 1965, Kargil 1999); or a ``clash`` of forces where the
 #: line itself is in dispute (Rann of Kutch 1965).
 TRIGGER_KINDS = ("attack", "incursion", "clash")
-
 
 #: Conditions in force on the trigger day; a policy key left null takes these.
 CONDITION_KEYS: dict[str, tuple[Any, ...]] = {

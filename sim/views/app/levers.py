@@ -31,7 +31,6 @@ from sim.views.story import Story
 #: Replicates behind teacher mode's odds table.
 ODDS_REPLICATES = 1000
 
-
 #: Confidence-building measures as the page names them.
 CBM_LABELS = {
     "loc_understanding": "LoC ceasefire understanding",
@@ -54,14 +53,11 @@ TP_ROLES = {
 #: The Indus Waters Treaty's states as the page names them.
 IWT_LABELS = {"in_force": "in force", "abeyance": "in abeyance"}
 
-
 # Hydra's compose uses a process-wide singleton, and the ensemble keeps a process-wide inputs
 # cache: every browser tab runs in its own thread, so both are entered one tab at a time.
 _HYDRA_LOCK = threading.Lock()
 
-
 _ENSEMBLE_LOCK = threading.Lock()
-
 
 # ====================================================================== settings -> config
 def _compose(overrides: list[str]) -> DictConfig:

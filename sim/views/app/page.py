@@ -50,13 +50,10 @@ log = logging.getLogger("diplosim.app")
 #: The module Solara serves (it holds :func:`Page`), by name even when this file runs as ``__main__``.
 PAGE_MODULE = "sim.views.app.page"
 
-
 #: Where ``diplosim-app`` serves: this computer only.
 DEFAULT_PORT = 8765
 
-
 HOST = "127.0.0.1"
-
 
 #: Play's speeds: seconds between days.
 SPEEDS = {"slow (1 day a second)": 1.0, "normal (3 days a second)": 0.33, "fast (10 days a second)": 0.1}
