@@ -29,12 +29,8 @@ Block = tuple
 
 
 def _fmt(key: str, value: Any) -> str:
-    """A value of an outcome as the report shows it: the catalogue's decimals for its unit, one
-    more for a probability or share below the last decimal shown (so P(war) = 0.0003 is not 0.000)."""
-    o = outcome(key)
-    if value is not None and o.unit in ("probability", "share") and 0 < abs(float(value)) < 10 ** -o.digits:
-        return f"{float(value):.{o.digits + 1}f}"
-    return o.format(value)
+    """A value of an outcome as the report shows it (the catalogue's format for its unit)."""
+    return outcome(key).format(value)
 
 
 def _label(key: str) -> str:

@@ -1,15 +1,5 @@
-"""The ``diplosim`` command: compose a config from Hydra overrides, run the ensemble, report.
-
-    diplosim                                   # 10,000 replicates of the 2025 crisis, baseline policy
-    diplosim policy=hotline_off run.replicates=50000
-    diplosim --cfg policy=gulf_facilitation    # print the composed config and stop
-    diplosim --info                            # list scenarios, policies and experiments
-    diplosim -m policy=baseline,hotline_off    # a sweep: one run per combination (sim/sweep.py)
-    diplosim collect results/<sweep>           # a sweep as one tidy table (sim/collect.py)
-
-Bad input ends with one line ``diplosim: error: ...`` on stderr and exit code 2; Ctrl-C ends with
-exit code 130, and a run that could not finish every block with exit code 1. None of them leaves
-a results directory behind; finished blocks are kept, and the same command resumes from them.
+"""Plain-text tables for the terminal: the headline outcomes, the calibration checks, a sweep's
+runs and a paired contrast, each read from the outcome catalogue (labels and decimals).
 """
 
 from __future__ import annotations
@@ -20,13 +10,11 @@ import numpy as np
 import pandas as pd
 
 from sim.stats.targets import calibration_checks
-from sim.vocab.outcomes import HEADLINE
+from sim.vocab.outcomes import HEADLINE, outcome
 
 
 def format_table(summary: dict, title: str) -> str:
     """The headline outcomes as a plain-text table with 95% intervals."""
-
-
     rows = [title, f"{'outcome':52s} {'estimate':>9s}  {'95% CI':>19s} {'n':>8s}"]
     for o in HEADLINE:
         key, label = o.key, o.label
@@ -47,9 +35,8 @@ def format_table(summary: dict, title: str) -> str:
 
 
 def format_calibration(summary: dict) -> str:
-
-
-    lines = ["Calibration targets (MODEL.md §8, post-2016 crisis with both sides nuclear):"]
+    """The calibration checks of a post-2016 nuclear crisis (brief M§8), one line each."""
+    lines = ["Calibration targets (brief M§8, post-2016 crisis with both sides nuclear):"]
     for text, ok, detail in calibration_checks(summary):
         lines.append(f"  [{'ok' if ok else 'MISS'}] {text}: {detail}")
     return "\n".join(lines)
@@ -89,7 +76,7 @@ def format_contrast(table: pd.DataFrame, title: str, keys: Iterable[str] | None 
     for row in table.itertuples():
         if wanted is not None and row.outcome not in wanted:
             continue
-        digits = 3 if row.outcome.startswith("p_") else 2
+        digits = outcome(row.outcome).digits + 1  # a difference needs one decimal more than a level
         ci = f"[{row.ci_low:+.{digits}f}, {row.ci_high:+.{digits}f}]"
         ratio = "—" if not np.isfinite(row.width_ratio) else f"{row.width_ratio:.2f}"
         lines.append(f"  {row.label[:40]:40s} {row.reference:>9.{digits}f} {row.estimate:>9.{digits}f} "

@@ -90,10 +90,14 @@ class Outcome:
         return UNIT_DIGITS.get(self.unit, 3)
 
     def format(self, value: Any) -> str:
-        """The value as a text table shows it (``—`` when missing)."""
+        """The value as a text table shows it (``—`` when missing): its unit's decimals, one more
+        for a probability or share below the last decimal shown (P(war) = 0.0003 is not 0.000)."""
         if value is None or value != value:
             return "—"
-        return f"{float(value):.{self.digits}f}"
+        v = float(value)
+        if self.unit in ("probability", "share") and 0 < abs(v) < 10 ** -self.digits:
+            return f"{v:.{self.digits + 1}f}"
+        return f"{v:.{self.digits}f}"
 
 
 #: Per-replicate columns, in the order of ``outcomes.parquet``.
