@@ -43,6 +43,10 @@ from sim.vocab.ladder import (
     ACT_PRESS_1,
     ACT_RESTRAINT,
     ACTIONS,
+    BK_FACILITATION,
+    BK_HOTLINE,
+    BK_MEDIATION,
+    BK_NONE,
     CF_AGREED,
     CF_BROKEN,
     CF_HOLDING,
@@ -387,8 +391,9 @@ class CrisisModel(ModelSetup, mesa.Model):
         first = forms & (self.first_cf_day < 0)
         self.first_cf_day = np.where(first, self.day, self.first_cf_day)
         self.broker = np.where(first, channel, self.broker)
-        tp_kind = np.where(self.tp_action == ACT_FACILITATE, 1, np.where(self.tp_action == ACT_MEDIATE, 2, -1))
-        kind = np.where(channel == 0, 0, np.take_along_axis(tp_kind, np.clip(channel - 1, 0, None), 1)
+        tp_kind = np.where(self.tp_action == ACT_FACILITATE, BK_FACILITATION,
+                           np.where(self.tp_action == ACT_MEDIATE, BK_MEDIATION, BK_NONE))
+        kind = np.where(channel == 0, BK_HOTLINE, np.take_along_axis(tp_kind, np.clip(channel - 1, 0, None), 1)
                         if self.T else -1)
         self.broker_kind = np.where(first, kind, self.broker_kind)
         self.cf = np.where(forms, CF_AGREED, self.cf)

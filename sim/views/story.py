@@ -52,6 +52,10 @@ from sim.vocab.ladder import (
     ACT_PRESS_1,
     ACT_RESTRAINT,
     ACTIONS,
+    BK_FACILITATION,
+    BK_HOTLINE,
+    BK_MEDIATION,
+    BROKER_KINDS,
     CF_AGREED,
     CF_HOLDING,
     CF_NONE,
@@ -314,19 +318,19 @@ class Story:
         if after.first_cf_day == d:  # the first ceasefire: the model records its channel
             broker, kind = after.broker, after.broker_kind
         elif not after.cf_guaranteed:  # later ones: hotline unless a third party guarantees it
-            broker, kind = 0, 0
+            broker, kind = 0, BK_HOTLINE
         else:
             channels = [k for k, a in enumerate(after.tp_action) if a in (ACT_FACILITATE, ACT_MEDIATE)]
             if len(channels) == 1:
                 k = channels[0]
-                broker, kind = 1 + k, (1 if after.tp_action[k] == ACT_FACILITATE else 2)
+                broker, kind = 1 + k, (BK_FACILITATION if after.tp_action[k] == ACT_FACILITATE else BK_MEDIATION)
             else:  # several parties offered a channel today; the state does not say whose was used
                 names = " or ".join(self.name(self.third_party_ids[k]) for k in channels)
                 return Event(d, "ceasefire", f"ceasefire agreed{again} through a third party ({names})", value=-1)
         if broker == 0:
             return Event(d, "ceasefire", f"ceasefire agreed{again} over {HOTLINE}", value=0)
         actor = self.third_party_ids[broker - 1]
-        how = "facilitation" if kind == 1 else "mediation"
+        how = BROKER_KINDS[kind]
         name = self.name(actor)
         owner = f"{name}'" if name.endswith("s") else f"{name}'s"
         return Event(d, "ceasefire", f"ceasefire agreed{again} through {owner} {how}", actor=actor, value=broker)

@@ -53,5 +53,6 @@ ACT_NONE, ACT_RESTRAINT, ACT_PRESS_0, ACT_PRESS_1, ACT_FACILITATE, ACT_MEDIATE, 
 ACTIONS = ("stay_out", "restraint", "pressure_first", "pressure_second", "facilitation",
            "public_mediation", "back_ally")
 
-#: Broker kinds of a ceasefire (``broker_kind``): the channel it was agreed on.
-BROKER_KINDS = {-1: "none", 0: "hotline", 1: "facilitation", 2: "mediation"}
+#: Kinds of channel a ceasefire was agreed on (``broker_kind``), and their names.
+BK_NONE, BK_HOTLINE, BK_FACILITATION, BK_MEDIATION = -1, 0, 1, 2
+BROKER_KINDS = {BK_NONE: "none", BK_HOTLINE: "hotline", BK_FACILITATION: "facilitation", BK_MEDIATION: "mediation"}

@@ -23,9 +23,7 @@ from sim.inputs.scenario.keys import (
     ROLES,
     TRIGGER_KINDS,
 )
-
-#: The highest rung of the ladder (an observed rung must lie in 0..TOP).
-_TOP_RUNG = 5
+from sim.vocab.ladder import TOP_RUNG
 
 
 def read_trigger(meta: Mapping[str, Any], path: Path) -> dict[str, Any]:
@@ -122,8 +120,8 @@ def parse_observed_path(value: Any, trigger_date: str, belligerents: tuple[str, 
 
     def rung(v: Any) -> float:
         r = float(v)
-        if isinstance(v, bool) or not 0 <= r <= _TOP_RUNG:
-            raise ValueError(f"rung {v!r} is outside 0-{_TOP_RUNG}")
+        if isinstance(v, bool) or not 0 <= r <= TOP_RUNG:
+            raise ValueError(f"rung {v!r} is outside 0-{TOP_RUNG}")
         return r
 
     points: list[tuple[int, tuple[float, ...]]] = []
