@@ -8,7 +8,8 @@ import math
 import pytest
 
 import sim
-from sim.vocab.outcomes import COLUMNS, HEADLINE, OUTCOMES, REPORTERS, column_names, expand, outcome
+from sim.vocab.outcomes import (COLUMNS, HEADLINE, OUTCOMES, REPORTERS, column_names, expand, filled, instances,
+                                 outcome)
 
 RUN = ["run.replicates=300", "run.progress=false", "run.days=60"]
 
@@ -58,3 +59,12 @@ def test_paired_contrasts_are_means_or_proportions_over_a_declared_column():
         if o.paired:
             assert o.kind in ("proportion", "mean"), o.key
             assert o.column in declared, o.key
+
+
+def test_templated_keys_are_read_back_by_the_catalogue(run):
+    sc = sim.load_scenario(run.cfg.scenario.name)
+    assert filled("share_brokered_{broker}", run.summary) == run.broker_names
+    assert filled("p_engaged_{tp}", run.summary) == list(sc.third_party_ids)
+    ties = instances("mean_affinity_change_{tp}_{b}", run.summary)
+    assert len(ties) == 2 * len(sc.third_party_ids) and all(outcome(k).unit.startswith("affinity") for k in ties)
+    assert filled("p_engaged_{tp}", ["p_engaged_", "p_war"]) == []  # an empty slot is not an instance

@@ -28,6 +28,7 @@ from sim.runs.manifest import read_manifest
 from sim.runs.reader import outcome_chunks
 from sim.stats.paired import COLUMNS, paired_contrast, paired_reason
 from sim.vocab.keys import NOT_COMPARED, PAIRING_KEYS
+from sim.vocab.outcomes import filled
 
 #: Config keys that never count as differing between runs: where and how a run was computed, and
 #: a policy's description (prose).
@@ -160,7 +161,7 @@ def _contrasts(folder: Path, runs: list[Path], loaded: list[tuple[dict, dict]], 
 
 
 def _broker_names(meta: dict[str, Any], summary: dict[str, Any]) -> list[str]:
-    return [k[len("share_brokered_"):] for k in summary if k.startswith("share_brokered_")]
+    return filled("share_brokered_{broker}", summary)
 
 
 def value_text(value: Any) -> str:

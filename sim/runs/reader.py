@@ -29,6 +29,7 @@ from sim.inputs.compose import to_container
 from sim.inputs.errors import one_line
 from sim.inputs.resolve import build_inputs
 from sim.inputs.scenario import load_scenario
+from sim.vocab.outcomes import filled
 
 
 class MissingData(Exception):
@@ -143,12 +144,13 @@ class RunData:
 
     @property
     def third_parties(self) -> list[str]:
-        return [k[len("p_engaged_"):] for k in self.summary if k.startswith("p_engaged_")]
+        """The third parties, in the order of the summary's entries."""
+        return filled("p_engaged_{tp}", self.summary)
 
     @property
     def broker_names(self) -> list[str]:
         """The ceasefire channels, broker code 0 first (the order of the summary's entries)."""
-        return [k[len("share_brokered_"):] for k in self.summary if k.startswith("share_brokered_")]
+        return filled("share_brokered_{broker}", self.summary)
 
     @property
     def title(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+
 # ----------------------------------------------------------------- calibration targets (brief M§8)
 def calibration_checks(summary: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str]]:
     """The post-1998 calibration targets of brief M§8, checked on a crisis-horizon summary.

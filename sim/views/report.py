@@ -21,7 +21,7 @@ from sim.runs.reader import RunData
 from sim.stats.targets import calibration_checks
 from sim.views.figures.outcomes import differences
 from sim.views.style import FigureRecord
-from sim.vocab.outcomes import DAY_MEDIANS, HEADLINE, PROBABILITIES, outcome
+from sim.vocab.outcomes import DAY_MEDIANS, HEADLINE, PROBABILITIES, filled, outcome
 
 # A document is a list of blocks: ("h", level, text) | ("p", text) | ("table", header, rows)
 # | ("figure", record) | ("code", lang, text) | ("list", items).
@@ -51,12 +51,12 @@ def summary_blocks(run: RunData) -> list[Block]:
     blocks: list[Block] = [("h", 2, "Outcomes (95% intervals)"),
                            ("table", ["outcome", "estimate", "95% CI", "n"],
                             [_row(o.key, s[o.key], o.label) for o in HEADLINE if o.key in s])]
-    brokers = [k for k in s if k.startswith("share_brokered_")]
+    brokers = filled("share_brokered_{broker}", s)
     if brokers:
-        n = s[brokers[0]]["n"]
+        n = s[f"share_brokered_{brokers[0]}"]["n"]
         blocks += [("h", 3, f"Who brokered the ceasefire (among {n:,} ceasefires)"),
                    ("table", ["channel", "share", "95% CI", "n"],
-                    [_row(k, s[k], k[len("share_brokered_"):]) for k in brokers])]
+                    [_row(f"share_brokered_{b}", s[f"share_brokered_{b}"], b) for b in brokers])]
     tps = run.third_parties
     bels = run.belligerents
     if tps:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.stats.targets import calibration_checks
-from sim.vocab.outcomes import HEADLINE, outcome
+from sim.vocab.outcomes import HEADLINE, filled, outcome
 
 
 def format_table(summary: dict, title: str) -> str:
@@ -27,7 +27,7 @@ def format_table(summary: dict, title: str) -> str:
         digits = o.digits
         ci = f"[{e['ci_low']:.{digits}f}, {e['ci_high']:.{digits}f}]"
         rows.append(f"{label:52s} {e['estimate']:>9.{digits}f}  {ci:>19s} {e['n']:>8d}")
-    brokers = [(k[len("share_brokered_"):], v) for k, v in summary.items() if k.startswith("share_brokered_")]
+    brokers = [(name, summary[f"share_brokered_{name}"]) for name in filled("share_brokered_{broker}", summary)]
     shares = ", ".join(f"{name} {v['estimate']:.2f}" for name, v in brokers if v["estimate"])
     if shares:
         rows.append(f"Ceasefires brokered by: {shares}")

@@ -181,8 +181,12 @@ OUTCOMES: tuple[Outcome, ...] = (
 )
 
 _BY_KEY = {o.key: o for o in OUTCOMES}
-_TEMPLATES = [(re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(o.key)) + "$"), o)
-              for o in OUTCOMES if "{" in o.key]
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching the keys of a template, one named group per slot."""
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(template)) + "$")
+
+
+_TEMPLATES = [(_pattern(o.key), o) for o in OUTCOMES if "{" in o.key]
 
 #: The headline outcomes, in table order.
 HEADLINE: tuple[Outcome, ...] = tuple(o for o in OUTCOMES if o.headline)
@@ -207,6 +211,25 @@ def outcome(key: str) -> Outcome:
                            entry.short.format(**fill), entry.unit, entry.test, entry.among, entry.n_values,
                            entry.headline, entry.summary, entry.paired, entry.era_only)
     raise KeyError(f"{key}: not an outcome of the catalogue (sim.vocab.outcomes)")
+
+
+def filled(template: str, keys: Iterable[str]) -> list[str]:
+    """The values a one-slot template takes among ``keys``, in their order.
+
+    Example: ``filled("share_brokered_{broker}", summary)`` gives the ceasefire channels of a
+    run's summary, ``["bilateral", "USA", ...]``; ``filled("p_engaged_{tp}", summary)`` its third
+    parties.
+    """
+    head, _, tail = template.partition("{")
+    tail = tail.partition("}")[2]
+    return [k[len(head):len(k) - len(tail)] for k in keys
+            if k.startswith(head) and k.endswith(tail) and len(k) > len(head) + len(tail)]
+
+
+def instances(template: str, keys: Iterable[str]) -> list[str]:
+    """The keys among ``keys`` that are instances of a template (``mean_affinity_change_{tp}_{b}``)."""
+    pattern = _pattern(template)
+    return [k for k in keys if pattern.match(k)]
 
 
 def expand(outcomes: Iterable[Outcome], brokers: Iterable[str], third_parties: Iterable[str],

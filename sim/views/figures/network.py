@@ -17,6 +17,7 @@ from sim.runs.reader import MissingData, load_run, network_matrices
 from sim.views.figures.common import est, offsets, runs_of
 from sim.views.layout import network_layout
 from sim.views.style import FigureSkipped, footnote, new_figure, note, style, suptitle
+from sim.vocab.outcomes import instances
 from sim.vocab.palette import AFFINITY_CMAP, MARKERS, SERIES_COLOURS
 
 
@@ -61,7 +62,7 @@ def affinity_change_plot(runs: Any, labels: Sequence[str] | None = None, ax=None
     runs = runs_of(runs, labels)
     keys: list[str] = []
     for r in runs:
-        keys += [k for k in r.summary if k.startswith("mean_affinity_change_") and k not in keys]
+        keys += [k for k in instances("mean_affinity_change_{tp}_{b}", r.summary) if k not in keys]
     if not keys:
         raise FigureSkipped("affinity-change figure skipped: the summary has no mean_affinity_change_* entries")
     fig = None
