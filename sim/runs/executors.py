@@ -132,11 +132,17 @@ class ProcessExecutor:
         deaths = [0] * len(tasks)
         window = 2 * self.workers
         while pending or running:
+            broken = False
             while pending and len(running) < window:
                 i = pending.popleft()
-                running[self._pool.submit(fn, tasks[i])] = i
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            broken = False
+                try:
+                    running[self._pool.submit(fn, tasks[i])] = i
+                except BrokenProcessPool:  # a worker died since the last wait: restart the pool below
+                    pending.appendleft(i)
+                    broken = True
+                    break
+            # After a failed submit, take what already finished; the rest goes back with the restart.
+            done = [f for f in running if f.done()] if broken else wait(list(running), return_when=FIRST_COMPLETED)[0]
             for fut in done:
                 i = running.pop(fut)
                 try:
@@ -243,7 +249,11 @@ class DaskExecutor:
         assert client is not None, "use the executor as a context manager"
         tag = uuid.uuid4().hex[:8]
         position: dict[str, int] = {}
-        queue = as_completed()
+        # Bound to this executor's client: as_completed() would otherwise wait on the futures in the
+        # loop of dask's *default* client, which is the caller's own Client when one is open (a
+        # notebook connected to the same scheduler), and fut.result() then fails with "bound to a
+        # different event loop".
+        queue = as_completed(loop=client.loop)
         nxt = 0
 
         def refill() -> None:
