@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.drivers.cli as cli_module
+import sim.views.render as render_module
 import sim.views.figures as figs
 import sim.views.render as render
 from sim.drivers.cli import main
@@ -466,7 +466,8 @@ def test_a_failing_figure_is_a_note_and_the_run_is_kept(tmp_path, monkeypatch, c
 def test_a_failing_report_keeps_the_run(tmp_path, monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(cli_module, "draw_run", broken)  # the drawing step the driver hands to write_results
+    # the drawing step the command imports (when it runs) and hands to write_results
+    monkeypatch.setattr(render_module, "draw_run", broken)
     monkeypatch.chdir(tmp_path)
     assert main(["run.replicates=100", "run.days=20", "run.progress=false", "run.name=y"]) == 0
     assert "figures and report not completed (OSError: disk full)" in capsys.readouterr().err

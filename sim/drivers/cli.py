@@ -18,19 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from sim.drivers.collect import main as collect_main
-from sim.drivers.figures import main as figures_main
-from sim.drivers.sweep import _sweeper_params, plan_sweep, run_sweep
-from sim.inputs.compose import available, compose_config
-from sim.inputs.errors import DiplosimError
-from sim.inputs.scenario import list_scenarios, load_scenario
-from sim.inputs.schema import CONF_DIR
-from sim.runs.ensemble import RunIncomplete, RunInterrupted, execute, prepare_run
-from sim.runs.executors import make_slurm_cluster
-from sim.runs.provenance import package_version
-from sim.runs.results import destination, work_root, write_results
-from sim.views.render import draw_run
-from sim.views.tables import format_calibration, format_table
+# Only the error types load with the command: everything else is imported by the path that needs
+# it, so that --help answers at once and a bad input is refused before Mesa, pandas or matplotlib
+# load (experiments/benchmark_cli.py measures both).
+from sim.inputs.errors import DiplosimError, RunIncomplete, RunInterrupted
 
 USAGE = """usage: diplosim [--help] [--version] [--info] [--cfg] [-m] [--job-script] [KEY=VALUE ...]
        diplosim collect [--out DIR] FOLDER
@@ -61,6 +52,10 @@ options:
 def _info() -> str:
     from omegaconf import OmegaConf
 
+    from sim.inputs.compose import available
+    from sim.inputs.scenario import list_scenarios, load_scenario
+    from sim.inputs.schema import CONF_DIR
+
     lines = ["Scenarios (scenario=NAME):"]
     for name in list_scenarios():
         try:
@@ -84,8 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``diplosim`` command; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "collect":
+        from sim.drivers.collect import main as collect_main
+
         return collect_main(args[1:])
     if args and args[0] == "figures":
+        from sim.drivers.figures import main as figures_main
+
         return figures_main(args[1:])
     flags = [a for a in args if a.startswith("-")]
     overrides = [a for a in args if not a.startswith("-")]
@@ -100,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             print(USAGE)
             return 0
         if "--version" in flags:
+            from sim.runs.provenance import package_version
+
             print(f"diplosim {package_version()}")
             return 0
         if "--info" in flags:
@@ -127,16 +128,29 @@ def main(argv: list[str] | None = None) -> int:
 def _run(overrides: list[str], show_cfg: bool) -> int:
     from omegaconf import OmegaConf
 
+    from sim.inputs.compose import compose_config
+
     started = dt.datetime.now(dt.timezone.utc)
     cfg = compose_config(overrides)
     if show_cfg:
         print(OmegaConf.to_yaml(cfg), end="")
         return 0
     _refuse_sweep(cfg, overrides)
+    from sim.inputs.design import load_design
+    from sim.inputs.resolve import build_inputs
+    from sim.runs.results import destination, work_root, write_results
+
     # Check the scenario, the policy, any design and the results directory before printing or
-    # running anything, so that bad input gives one line on stderr and wastes no work.
-    spec = prepare_run(cfg, work_dir=work_root(cfg))
+    # running anything, so that bad input gives one line on stderr and wastes no work; and before
+    # the model's libraries load, so that it does so in well under a second.
+    inputs, design = build_inputs(cfg), load_design(cfg)
     destination(cfg, started)
+    from sim.runs.ensemble import execute, prepare_run
+    from sim.runs.provenance import package_version
+    from sim.views.render import draw_run
+    from sim.views.tables import format_calibration, format_table
+
+    spec = prepare_run(cfg, work_dir=work_root(cfg), inputs=inputs, design=design)
     spec.store.acquire()  # refuses the same config while another run of it is going on
     for note in spec.inputs.notes:  # the run's inputs, built once by prepare_run
         print(f"diplosim: note: {note}", file=sys.stderr)
@@ -173,10 +187,12 @@ def _refuse_sweep(cfg, overrides: list[str]) -> None:
     """A sweep asked for without -m (a comma list, or an experiment declaring one) is an error."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    from sim.inputs.compose import sweeper_params
+
     for o in OverridesParser.create().parse_overrides(overrides):
         if o.is_sweep_override():  # compose_config already refused it; kept for clarity
             raise DiplosimError(f"{o.get_key_element()}: several values need -m (a sweep)")
-    params = _sweeper_params(overrides)
+    params = sweeper_params(overrides)
     if params:
         name = next((o for o in overrides if o.lstrip("+").startswith("experiment=")), "this config")
         raise DiplosimError(f"{name} declares a sweep over {', '.join(params)}: run it with -m, "
@@ -184,6 +200,8 @@ def _refuse_sweep(cfg, overrides: list[str]) -> None:
 
 
 def _sweep(overrides: list[str], show_cfg: bool) -> int:
+    from sim.drivers.sweep import plan_sweep, run_sweep
+
     if show_cfg:
         plan = plan_sweep(overrides)
         print(f"# {len(plan.jobs)} runs, swept keys: {', '.join(plan.swept) or 'none'}")
@@ -196,6 +214,9 @@ def _sweep(overrides: list[str], show_cfg: bool) -> int:
 
 def _job_script(overrides: list[str]) -> int:
     """Print the batch script dask-jobqueue would submit for ``cluster=slurm``."""
+    from sim.inputs.compose import compose_config
+    from sim.runs.executors import make_slurm_cluster
+
     cfg = compose_config(overrides)
     if cfg.cluster.kind != "slurm":
         raise DiplosimError("cluster: --job-script needs cluster=slurm (and run.executor=dask)")

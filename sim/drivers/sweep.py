@@ -33,9 +33,8 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.inputs.compose import compose_config, explain_hydra_error
+from sim.inputs.compose import compose_config, explain_hydra_error, sweeper_params
 from sim.inputs.errors import ConfigError
-from sim.inputs.schema import CONF_DIR
 from sim.runs.collect import collect, value_text
 from sim.runs.ensemble import execute, prepare_run
 from sim.runs.manifest import read_manifest, write_manifest
@@ -79,23 +78,6 @@ def _bare(key: str) -> str:
     return key.lstrip("+~")
 
 
-def _sweeper_params(overrides: list[str]) -> dict[str, str]:
-    """``hydra.sweeper.params`` of the config composed from the non-sweep overrides (experiments)."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(version_base="1.3", config_dir=str(CONF_DIR), job_name="diplosim"):
-            cfg = compose("config", overrides=overrides, return_hydra_config=True)
-    except Exception as exc:
-        raise ConfigError(explain_hydra_error(exc, overrides)) from None
-    finally:
-        GlobalHydra.instance().clear()
-    params = OmegaConf.select(cfg, "hydra.sweeper.params")
-    return {} if params is None else {str(k): str(v) for k, v in params.items()}
-
-
 def _typed(cfg: DictConfig, key: str, text: str) -> Any:
     """A swept value as the config holds it (1.0, true), or the option name of a config group."""
     try:
@@ -130,7 +112,7 @@ def plan_sweep(args: list[str]) -> SweepPlan:
         if not parsed[-1].key_or_group:
             raise ConfigError(f"cannot read the override '{arg}': it has no key; write KEY=VALUE")
     fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
-    params = _sweeper_params(fixed)
+    params = sweeper_params(fixed)
     combined = [f"{k}={v}" for k, v in params.items()] + list(args)
     try:
         overrides = parser.parse_overrides(combined)

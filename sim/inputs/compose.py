@@ -29,6 +29,20 @@ def available(group: str) -> list[str]:
     return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
 
 
+def sweeper_params(overrides: list[str]) -> dict[str, str]:
+    """``hydra.sweeper.params`` of the config composed from the non-sweep overrides (experiments)."""
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONF_DIR), job_name="diplosim"):
+            cfg = compose("config", overrides=overrides, return_hydra_config=True)
+    except Exception as exc:
+        raise ConfigError(explain_hydra_error(exc, overrides)) from None
+    finally:
+        GlobalHydra.instance().clear()
+    params = OmegaConf.select(cfg, "hydra.sweeper.params")
+    return {} if params is None else {str(k): str(v) for k, v in params.items()}
+
+
 def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     """Compose and validate the config from Hydra override strings.
 

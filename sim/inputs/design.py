@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from omegaconf import DictConfig
 
 from sim.inputs.errors import ConfigError
 from sim.inputs.params import ModelParams
+
+if TYPE_CHECKING:  # pandas loads only when a design is read: a run without one checks its inputs faster
+    import pandas as pd
 
 
 @dataclass
@@ -48,6 +51,8 @@ class Design:
 
     def table(self) -> pd.DataFrame:
         """The design as written into a results directory: ``design_point`` then ``params.<name>``."""
+        import pandas as pd
+
         out = pd.DataFrame({"design_point": np.arange(len(self.points), dtype=np.int64)})
         for name in self.points:
             out[f"params.{name}"] = self.points[name].to_numpy(dtype=float)
@@ -71,6 +76,8 @@ def load_design(cfg: DictConfig) -> Design | None:
     if not path.is_file():
         raise ConfigError(f"run.design={text}: file not found")
     suffix = path.suffix.lower()
+    import pandas as pd  # here, after the cheap checks: a missing file is refused without loading pandas
+
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path)

@@ -1,7 +1,9 @@
-"""Errors a user can cause, each reported as one line that names the key or file.
+"""Errors a user can cause, each reported as one line that names the key or file, and the two
+ways a run can end short of its plan.
 
-The command line prints these as ``diplosim: error: <line>`` and exits with code 2, with no
-traceback; the Python API raises them.
+The command line prints the first as ``diplosim: error: <line>`` and exits with code 2, with no
+traceback; the Python API raises them. They live in this light module (no numpy, no Mesa) so
+that the command can catch them without loading the model.
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ class ConfigError(DiplosimError, ValueError):
 
 class ScenarioError(DiplosimError, ValueError):
     """A scenario folder or file is missing or malformed; the message names the file and line."""
+
+
+class RunIncomplete(RuntimeError):
+    """Fewer replicates finished than were planned (blocks failed); finished blocks are kept."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; the message says which finished blocks were kept for a resume."""
 
 
 def one_line(exc: BaseException) -> str:

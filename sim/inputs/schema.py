@@ -2,7 +2,8 @@
 
 Dataclasses catch unknown keys and wrong types when Hydra composes the config (the range checks
 Hydra cannot make are in :mod:`sim.inputs.validate`). Also where ``conf/`` and ``scenarios/``
-are found: beside the package, or under ``$DIPLOSIM_HOME``.
+are found: under ``$DIPLOSIM_HOME`` if set, else inside an installed package (``sim/_data/``, put
+there by the wheel build, see setup.py), else beside the package in a checkout.
 """
 
 from __future__ import annotations
@@ -16,12 +17,26 @@ from hydra.core.config_store import ConfigStore
 
 from sim.inputs.params import ModelParams
 
-#: The project root: conf/ and scenarios/ live beside the package (editable install).
-PROJECT_ROOT = Path(os.environ.get("DIPLOSIM_HOME", Path(__file__).resolve().parents[2]))
+#: The source tree the package was imported from (a checkout or an editable install: its git state
+#: goes into a run's provenance); for an installed wheel, the site-packages folder.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-CONF_DIR = PROJECT_ROOT / "conf"
+#: The data a wheel carries inside the package (absent in a checkout, which has them at its top).
+PACKAGED_DATA = Path(__file__).resolve().parents[1] / "_data"
 
-SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
+
+def _data_root() -> Path:
+    """The folder holding conf/ and scenarios/: $DIPLOSIM_HOME, the wheel's copy or the checkout."""
+    if os.environ.get("DIPLOSIM_HOME"):
+        return Path(os.environ["DIPLOSIM_HOME"])
+    return PACKAGED_DATA if (PACKAGED_DATA / "conf").is_dir() else PROJECT_ROOT
+
+
+DATA_ROOT = _data_root()
+
+CONF_DIR = DATA_ROOT / "conf"
+
+SCENARIOS_DIR = DATA_ROOT / "scenarios"
 
 EXECUTORS = ("serial", "processes", "dask")
 

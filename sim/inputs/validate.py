@@ -13,6 +13,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from sim.inputs.errors import ConfigError
+from sim.inputs.extras import require
 from sim.inputs.params import ModelParams
 from sim.inputs.schema import CLUSTERS, EXECUTORS, HORIZONS, Config, ThirdPartyOverride
 
@@ -122,4 +123,6 @@ def _validate_distributed(cfg: DictConfig) -> None:
     if address and cluster.kind != "local":
         raise ConfigError(f"run.dask.address={address} and cluster={cluster.kind} both say where the workers are: "
                           f"give one")
+    if run.executor == "dask":  # refused here, before any work, rather than at the first block
+        require("dask", "run.executor=dask")
 

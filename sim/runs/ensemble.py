@@ -34,7 +34,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.core.model import CrisisModel, _Params
 from sim.inputs.compose import compose_config, to_container
 from sim.inputs.design import Design, load_design
-from sim.inputs.errors import ConfigError
+from sim.inputs.errors import ConfigError, RunIncomplete, RunInterrupted
 from sim.inputs.resolve import Inputs, build_inputs
 from sim.runs.executors import make_executor
 from sim.runs.provenance import package_version
@@ -51,14 +51,6 @@ from sim.stats.paired import paired_contrast
 from sim.stats.summary import summarise
 from sim.vocab.keys import EXECUTION_KEYS
 from sim.vocab.ladder import ACTIONS
-
-
-class RunIncomplete(RuntimeError):
-    """Fewer replicates finished than were planned (blocks failed); finished blocks are kept."""
-
-
-class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a run; the message says which finished blocks were kept for a resume."""
 
 
 @dataclass
@@ -240,7 +232,8 @@ def work_key(cfg: DictConfig, inputs: Inputs, arrays: Mapping[str, np.ndarray] |
 
 
 def prepare_run(cfg: DictConfig, *, param_arrays: Mapping[str, np.ndarray] | None = None,
-                work_dir: str | Path | None = None, label: str = "") -> RunSpec:
+                work_dir: str | Path | None = None, label: str = "", inputs: Inputs | None = None,
+                design: Design | None = None) -> RunSpec:
     """Check a run and plan its blocks, before any work is done.
 
     Args:
@@ -249,14 +242,18 @@ def prepare_run(cfg: DictConfig, *, param_arrays: Mapping[str, np.ndarray] | Non
         work_dir: The work root: finished blocks go to ``<work_dir>/<work key>/`` and are found
             there again by a restarted run. None keeps them in memory.
         label: A name for progress messages.
+        inputs, design: ``build_inputs(cfg)`` and ``load_design(cfg)`` when the caller has them
+            already (the command checks them before the model's libraries load); else built here.
 
     Raises:
         ConfigError, ScenarioError: bad input (one line naming the key or file).
     """
     t0 = time.perf_counter()
-    inputs = build_inputs(cfg)  # validates the scenario and the policy before any work starts
+    if inputs is None:
+        inputs = build_inputs(cfg)  # validates the scenario and the policy before any work starts
     _INPUTS_CACHE[repr(to_container(cfg))] = inputs
-    design = load_design(cfg)
+    if design is None:
+        design = load_design(cfg)
     if design is not None and param_arrays is not None:
         raise ConfigError("run.design: a design file and param_arrays both give parameter values; use one")
     R, B = int(cfg.run.replicates), int(cfg.run.block_size)

@@ -36,7 +36,14 @@ def config_hash(cfg: Any) -> str:
 
 
 def git_state(root: Path = PROJECT_ROOT) -> dict[str, Any]:
-    """The git commit of the code and whether the work tree had uncommitted changes."""
+    """The git commit of the code and whether the work tree had uncommitted changes.
+
+    Both are None for an installed wheel: its code is not a work tree (and a site-packages folder
+    inside some other repository must not report that repository's commit).
+    """
+    if not (root / "pyproject.toml").is_file():
+        return {"commit": None, "dirty": None}
+
     def git(*args: str) -> str | None:
         try:
             res = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)

@@ -16,18 +16,20 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from omegaconf import OmegaConf
 
 from sim.inputs.compose import to_container
 from sim.inputs.errors import ConfigError, one_line
-from sim.runs.ensemble import EnsembleResult
 from sim.runs.provenance import config_hash, git_state, versions
+
+if TYPE_CHECKING:  # for annotations only: the command checks a destination before the model loads
+    from sim.runs.ensemble import EnsembleResult
 
 #: A drawing step: ``draw(result, folder, metadata)`` writes figures (and a report) into the
 #: folder and returns the record kept in ``metadata.json`` (``written``, ``notes``, ``seconds``).
-Draw = Callable[[EnsembleResult, Path, Mapping[str, Any]], Mapping[str, Any]]
+Draw = Callable[["EnsembleResult", Path, Mapping[str, Any]], Mapping[str, Any]]
 
 
 def build_metadata(result: EnsembleResult, started: dt.datetime, argv: list[str] | None = None) -> dict[str, Any]:

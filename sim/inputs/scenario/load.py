@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from sim.inputs.errors import ScenarioError
@@ -36,6 +35,9 @@ from sim.inputs.scenario.sections import (
     read_rates,
     read_trigger,
 )
+
+if TYPE_CHECKING:  # networkx loads only when a graph is drawn or measured, never to check a scenario
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class Scenario:
             affinity: An (N, N) affinity matrix to use instead of the scenario's (e.g. a run's end state).
             leverage: An (N, N) leverage matrix to use instead of the scenario's.
         """
+        import networkx as nx
+
         aff = self.affinity if affinity is None else affinity
         lev = self.leverage_security + self.leverage_economic if leverage is None else leverage
         g = nx.DiGraph()
