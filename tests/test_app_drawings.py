@@ -17,7 +17,7 @@ from sim.views.app import drawings
 from sim.views.layout import network_layout
 from sim.views.story import Story
 from sim.vocab.ladder import RUNG_COLOURS, RUNG_INK, RUNG_SHORT, RUNGS
-from sim.vocab.outcomes import HEADLINE, PROBABILITIES
+from sim.vocab.outcomes import HEADLINE, PROBABILITIES, UNBOUNDED
 from sim.vocab.palette import (
     ACTION_COLOURS,
     AFFINITY_STOPS,
@@ -141,4 +141,8 @@ def test_the_odds_table_takes_labels_and_formats_from_the_catalogue():
             assert shown[label] == "25.0% [20.0%, 31.2%]", o.key
     assert shown["Median crisis duration (days)"] == "12.0 [10.0, 14.5]"
     assert shown["Median deaths (both sides)"] == "1,234.5 [1,000.0, 1,500.2]"
+    summary["median_duration_days"] = entry(3.0, None, None)  # at most 5 values: no finite interval
+    html = drawings.odds_html([("A: baseline", {"summary": summary, "seconds": 1.0, "replicates": 1000})])
+    shown = dict(re.findall(r"<tr><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", html))
+    assert shown["Median crisis duration (days)"] == f"3.0 {UNBOUNDED}"
     assert "outcome (1,000 replicates, 95% interval)" in html

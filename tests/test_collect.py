@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binomtest
+from scipy.stats import binom, binomtest
 
 from sim.drivers.cli import main
 from sim.stats.intervals import Z95, newcombe_interval, tango_interval
@@ -65,11 +65,13 @@ def test_collected_numbers_equal_hand_computations(swept, policy, w):
     assert rows.loc["p_strikes", "estimate"] == k / n and rows.loc["p_strikes", "n"] == n
     assert rows.loc["p_strikes", "ci_low"] == pytest.approx(ci.low, abs=1e-12)
     assert rows.loc["p_strikes", "ci_high"] == pytest.approx(ci.high, abs=1e-12)
-    # a median among the replicates that reach a ceasefire, with its order-statistic interval
+    # a median among the replicates that reach a ceasefire, with its interval [x_(j), x_(m+1-j)]
+    # for the largest j with P(B <= j - 1) <= 0.025, B ~ Binomial(m, 1/2)
     days = np.sort(df["day_ceasefire"].dropna().to_numpy())
     m = days.size
-    lo = int(math.floor(m / 2 - Z95 * math.sqrt(m) / 2))
-    hi = int(math.ceil(m / 2 + Z95 * math.sqrt(m) / 2)) - 1
+    j = int((binom.cdf(np.arange(m + 1), m, 0.5) <= 0.025).sum())
+    assert j >= 1
+    lo, hi = j - 1, m - j
     assert rows.loc["median_days_to_ceasefire", "estimate"] == np.median(days)
     assert rows.loc["median_days_to_ceasefire", ["ci_low", "ci_high"]].tolist() == [days[lo], days[hi]]
     assert rows.loc["median_days_to_ceasefire", "n"] == m

@@ -35,8 +35,10 @@ from sim.views.figures import (FigureSkipped, RunData, ceasefire_survival, diffe
                                forest_plot, highest_rung_figure, load_run, network_figure, network_matrices, observed_path,
                                survival_plot, sweep_heatmap, sweep_lines)
 from sim.views.render import compare_policies, plot_run
+from sim.views.report import summary_blocks
+from sim.views.tables import format_runs, format_table
 from sim.vocab.ladder import RUNG_COLOURS, RUNG_SHORT
-from sim.vocab.outcomes import DAY_MEDIANS, PROBABILITIES
+from sim.vocab.outcomes import DAY_MEDIANS, PROBABILITIES, UNBOUNDED
 from sim.vocab.palette import LINESTYLES, MARKERS
 
 from helpers import copy_scenario, edit_yaml
@@ -192,6 +194,27 @@ def test_forest_points_are_the_estimates_and_bars_the_intervals(base, hotline_of
         assert list(days) == pytest.approx([run.summary[o.key]["estimate"] for o in DAY_MEDIANS])
     assert "probability" in ax_p.get_xlabel() and "days" in ax_d.get_xlabel()
     assert _legend_texts(fig) == ["baseline", "hotline_off"]
+
+
+def test_an_unbounded_median_interval_is_drawn_and_written_as_unbounded(base):
+    # A median of at most 5 values has no finite 95% interval: null bounds in summary.json
+    # (sim.stats.intervals.median_ci), a dotted line across the forest plot, "n too small" in tables.
+    run = load_run(base)
+    key = "median_kinetic_days"
+    summary = {**run.summary, key: {"estimate": 2.0, "ci_low": None, "ci_high": None, "n": 3}}
+    few = RunData(label="few", cfg=run.cfg, summary=summary, daily=run.daily, _outcomes=run.outcomes)
+    ax_d = forest_plot(few).axes[1]
+    y = len(DAY_MEDIANS) - 1 - [o.key for o in DAY_MEDIANS].index(key)
+    line = _gid(ax_d, "run0_unbounded")
+    assert list(line.get_xdata()) == [0, 1] and list(line.get_ydata()) == [y, y]
+    assert line.get_transform() == ax_d.get_yaxis_transform()  # the whole panel's width, whatever the days
+    assert sum(UNBOUNDED in t.get_text() for t in ax_d.texts) == 1
+    label = next(o.label for o in DAY_MEDIANS if o.key == key)
+    assert any(label in r and UNBOUNDED in r for r in format_table(summary, "t").splitlines())
+    assert [label, "2.0", UNBOUNDED, "3"] in summary_blocks(few)[1][2]
+    collected = pd.DataFrame({"run": ["r0", "r0"], "outcome": ["median_duration_days", "p_strikes"],
+                              "estimate": [4.0, 0.5], "ci_low": [math.nan, 0.4], "ci_high": [math.nan, 0.6]})
+    assert f"4.0 {UNBOUNDED}" in format_runs(collected, [])
 
 
 def test_tango_interval():

@@ -34,7 +34,8 @@ RUN_FIGURES: list[tuple[str, str, Callable[[RunData], Any], str]] = [
      "share of replicates that have reached each rung or higher (log scale)."),
     ("outcomes", "Outcomes with 95% intervals", forest_plot,
      "Each outcome's estimate with its 95% interval: Wilson intervals for probabilities, "
-     "distribution-free order-statistic intervals for medians."),
+     "distribution-free order-statistic intervals for medians (a dotted line across the panel where too few "
+     "values bound none)."),
     ("ceasefire_survival", "Time to ceasefire", survival_plot,
      "Share of replicates with no ceasefire yet, by day (Kaplan-Meier; replicates without a ceasefire "
      "are censored at the horizon), with its 95% band. It crosses the dotted line at the median."),

@@ -21,7 +21,14 @@ from sim.runs.reader import RunData
 from sim.stats.targets import calibration_checks
 from sim.views.figures.outcomes import differences
 from sim.views.style import FigureRecord
-from sim.vocab.outcomes import DAY_MEDIANS, HEADLINE, PROBABILITIES, filled, outcome
+from sim.vocab.outcomes import (
+    DAY_MEDIANS,
+    HEADLINE,
+    PROBABILITIES,
+    UNBOUNDED,
+    filled,
+    outcome,
+)
 
 # A document is a list of blocks: ("h", level, text) | ("p", text) | ("table", header, rows)
 # | ("figure", record) | ("code", lang, text) | ("list", items).
@@ -41,7 +48,7 @@ def _row(key: str, entry: Mapping[str, Any] | None, label: str | None = None) ->
     label = label or _label(key)
     if not entry:
         return [label, "—", "", "0"]
-    ci = "" if entry.get("ci_low") is None else f"[{_fmt(key, entry['ci_low'])}, {_fmt(key, entry['ci_high'])}]"
+    ci = "" if entry.get("estimate") is None else outcome(key).format_interval(entry.get("ci_low"), entry.get("ci_high"))
     return [label, _fmt(key, entry.get("estimate")), ci, f"{int(entry.get('n', 0)):,}"]
 
 
@@ -118,7 +125,7 @@ def _observed_blocks(run: RunData) -> list[Block]:
             e = s.get(sim_key) if sim_key else None
             if e and e.get("estimate") is not None:
                 sim = (f"{_label(sim_key)}: {_fmt(sim_key, e['estimate'])} "
-                       f"[{_fmt(sim_key, e['ci_low'])}, {_fmt(sim_key, e['ci_high'])}]")
+                       f"{outcome(sim_key).format_interval(e['ci_low'], e['ci_high'])}")
         src = raw.get(key, {}).get("source", "") if isinstance(raw.get(key), dict) else ""
         rows.append([key, str(value), sim, str(src)])
     return [("h", 3, f"What happened ({sc.title})"),
@@ -189,7 +196,8 @@ def run_document(run: RunData, records: Sequence[FigureRecord], notes: Sequence[
     blocks: list[Block] = [
         ("p", intro),
         ("p", "Each replicate is one possible course of the crisis from the trigger day. Proportions carry Wilson "
-              "intervals, medians distribution-free order-statistic intervals, means normal intervals."),
+              "intervals, medians distribution-free order-statistic intervals (none below 6 values: "
+              f"\"{UNBOUNDED}\"), means normal intervals."),
         *summary_blocks(run), *_calibration_blocks(run), *_observed_blocks(run),
         *_figure_blocks(records, notes), *_config_blocks(run.cfg), *_provenance_blocks(meta),
     ]
@@ -227,7 +235,7 @@ def comparison_document(runs: Sequence[RunData], baseline: int, records: Sequenc
         for r in runs:
             e = r.summary.get(key)
             row.append("—" if not e or e.get("estimate") is None else
-                       f"{_fmt(key, e['estimate'])} [{_fmt(key, e['ci_low'])}, {_fmt(key, e['ci_high'])}]")
+                       f"{_fmt(key, e['estimate'])} {outcome(key).format_interval(e['ci_low'], e['ci_high'])}")
         rows.append(row)
     runs_rows = [[r.label, r.scenario_name, r.policy, f"{r.replicates:,}", str(r.days), str(r.seed),
                   str(r.path) if r.path else "(in memory)"] for r in runs]

@@ -25,7 +25,7 @@ def format_table(summary: dict, title: str) -> str:
             rows.append(f"{label:52s} {'—':>9s}  {'':>19s} {e['n'] if e else 0:>8d}")
             continue
         digits = o.digits
-        ci = f"[{e['ci_low']:.{digits}f}, {e['ci_high']:.{digits}f}]"
+        ci = o.format_interval(e["ci_low"], e["ci_high"], lambda v, d=digits: f"{v:.{d}f}")
         rows.append(f"{label:52s} {e['estimate']:>9.{digits}f}  {ci:>19s} {e['n']:>8d}")
     brokers = [(name, summary[f"share_brokered_{name}"]) for name in filled("share_brokered_{broker}", summary)]
     shares = ", ".join(f"{name} {v['estimate']:.2f}" for name, v in brokers if v["estimate"])
@@ -62,8 +62,8 @@ def format_runs(collected: pd.DataFrame, swept: list[str]) -> str:
             if pd.isna(row["estimate"]):
                 cells.append(f"  {'—':>24s}")
             else:
-                cells.append(f"  {row['estimate']:.{digits}f} [{row['ci_low']:.{digits}f}, {row['ci_high']:.{digits}f}]"
-                             .rjust(26))
+                ci = outcome(key).format_interval(row["ci_low"], row["ci_high"], lambda v, d=digits: f"{v:.{d}f}")
+                cells.append(f"  {row['estimate']:.{digits}f} {ci}".rjust(26))
         lines.append(f"{run:{width}s}" + "".join(cells))
     return "\n".join(lines)
 

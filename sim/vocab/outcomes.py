@@ -19,11 +19,14 @@ Adding an outcome is one entry below (and the model's column, if it is new).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 PROPORTION, MEDIAN, MEAN = "proportion", "median", "mean"
+#: What tables show for an interval with no finite bounds (an estimate from too few values).
+UNBOUNDED = "n too small"
 KINDS = (PROPORTION, MEDIAN, MEAN)
 #: Units, and the decimals a text table shows for each.
 UNIT_DIGITS = {"probability": 3, "share": 3, "days": 1, "deaths": 1, "count": 1, "per decade": 1,
@@ -54,8 +57,8 @@ class Outcome:
 
     Attributes:
         key: The summary key (``summary.json``), or a template as for :class:`Column`.
-        kind: ``proportion`` (Wilson interval), ``median`` (order-statistic interval) or ``mean``
-            (normal interval).
+        kind: ``proportion`` (Wilson interval), ``median`` (order-statistic interval at exact
+            binomial ranks) or ``mean`` (normal interval).
         column: The per-replicate column it is computed from.
         label: The label of text tables and reports.
         short: A short label for figure axes.
@@ -98,6 +101,16 @@ class Outcome:
         if self.unit in ("probability", "share") and 0 < abs(v) < 10 ** -self.digits:
             return f"{v:.{self.digits + 1}f}"
         return f"{v:.{self.digits}f}"
+
+    def format_interval(self, low: Any, high: Any, fmt: Callable[[float], str] | None = None) -> str:
+        """The interval as tables show it: ``[low, high]``, each bound by ``fmt`` (default
+        :meth:`format`), or :data:`UNBOUNDED` when a bound is missing (None or NaN) because the
+        sample is too small for any finite interval (a median of at most 5 values, see
+        ``sim.stats.intervals.median_ci``, or a mean of one)."""
+        if any(v is None or math.isnan(v) for v in (low, high)):
+            return UNBOUNDED
+        fmt = fmt or self.format
+        return f"[{fmt(low)}, {fmt(high)}]"
 
 
 #: Per-replicate columns, in the order of ``outcomes.parquet``.

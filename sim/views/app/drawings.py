@@ -291,9 +291,8 @@ def _fmt(o: Outcome, entry: dict[str, Any]) -> str:
     est, lo, hi = entry.get("estimate"), entry.get("ci_low"), entry.get("ci_high")
     if est is None or (isinstance(est, float) and math.isnan(est)):
         return "—"
-    if o.unit in PERCENT_UNITS:
-        return f"{est:.1%} [{lo:.1%}, {hi:.1%}]"
-    return f"{est:,.{o.digits}f} [{lo:,.{o.digits}f}, {hi:,.{o.digits}f}]"
+    fmt = (lambda v: f"{v:.1%}") if o.unit in PERCENT_UNITS else (lambda v: f"{v:,.{o.digits}f}")
+    return f"{fmt(est)} {o.format_interval(lo, hi, fmt)}"
 
 
 def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:

@@ -3,7 +3,7 @@ and who brokered the ceasefire, with :func:`differences`, the table behind the d
 and the comparison report.
 
 Every point is a summary's estimate and every bar its 95% interval (Wilson for proportions,
-order statistics for medians); differences between runs come from the paired engine,
+order statistics for medians, a dotted line across the panel where too few values bound none); differences between runs come from the paired engine,
 :mod:`sim.stats.paired`. Runs side by side take the palette's series colours with a marker each.
 """
 
@@ -34,7 +34,8 @@ def forest_plot(runs: Any, labels: Sequence[str] | None = None) -> Any:
     """Outcome estimates with 95% intervals, one row per outcome, one marker per run (a forest plot).
 
     Left: probabilities; right: durations in days (medians). Points are the summary's
-    estimates, bars its intervals (Wilson for proportions, order statistics for medians).
+    estimates, bars its intervals (Wilson for proportions, order statistics for medians); a
+    dotted line across the panel marks an unbounded interval (a median of at most 5 values).
     """
     runs = runs_of(runs, labels)
     fig = new_figure(9.5, 0.5 + 0.36 * len(PROBABILITIES) * max(1.0, 0.45 * len(runs) + 0.55))
@@ -47,23 +48,30 @@ def forest_plot(runs: Any, labels: Sequence[str] | None = None) -> Any:
             keys = [o.key for o in entries]
             rows = np.arange(len(keys))[::-1]
             for i, run in enumerate(runs):
-                pts = [(est(run.summary, key), row) for key, row in zip(keys, rows)]
-                pts = [(e, row) for e, row in pts if e is not None]
+                pts = [(est(run.summary, o.key), row, o) for o, row in zip(entries, rows)]
+                pts = [(e, row, o) for e, row, o in pts if e is not None]
                 if not pts:
                     continue
-                x = np.array([e[0] for e, _ in pts])
-                lo = np.array([e[1] for e, _ in pts])
-                hi = np.array([e[2] for e, _ in pts])
-                y = np.array([row for _, row in pts]) + shift[i]
-                ax.errorbar(x, y, xerr=np.vstack([x - lo, hi - x]), fmt=MARKERS[i % len(MARKERS)],
-                            color=SERIES_COLOURS[i % len(SERIES_COLOURS)], markersize=5, capsize=2.5, linewidth=1.2,
+                x = np.array([e[0] for e, _, _ in pts])
+                lo = np.array([e[1] for e, _, _ in pts])
+                hi = np.array([e[2] for e, _, _ in pts])
+                y = np.array([row for _, row, _ in pts]) + shift[i]
+                colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+                # No bound (a median of at most 5 values): no bar, but a dotted line across the
+                # panel, so an unbounded interval is not read as a zero-width one.
+                unbounded = np.isnan(lo) | np.isnan(hi)
+                ax.errorbar(x, y, xerr=np.where(unbounded, 0.0, np.vstack([x - lo, hi - x])),
+                            fmt=MARKERS[i % len(MARKERS)], color=colour, markersize=5, capsize=2.5, linewidth=1.2,
                             label=run.label, gid=f"run{i}")
+                for yi in y[unbounded]:
+                    ax.plot([0, 1], [yi, yi], transform=ax.get_yaxis_transform(), linestyle=":", color=colour,
+                            linewidth=1.0, gid=f"run{i}_unbounded")
                 if k == 1:
-                    for xi, yi, l, h in zip(x, y, lo, hi):
-                        text = (f"{num(xi)} [{num(l)}, {num(h)}]" if ax is axes[0]
-                                else f"{xi:.0f} [{l:.0f}, {h:.0f}]")
-                        ax.annotate(text, (h, yi), xytext=(4, 0),
-                                    textcoords="offset points", va="center", fontsize=7, color="0.25")
+                    fmt = num if ax is axes[0] else (lambda v: f"{v:.0f}")
+                    for xi, yi, l, h, (_, _, o), no_bar in zip(x, y, lo, hi, pts, unbounded):
+                        ax.annotate(f"{fmt(xi)} {o.format_interval(l, h, fmt)}", (xi if no_bar else h, yi),
+                                    xytext=(4, 2) if no_bar else (4, 0), textcoords="offset points",
+                                    va="bottom" if no_bar else "center", fontsize=7, color="0.25")
             ax.set_yticks(rows, [o.short for o in entries])
             ax.set_ylim(-0.6, len(keys) - 0.4)
             ax.set_xlabel(xlabel)
