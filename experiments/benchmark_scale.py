@@ -162,13 +162,15 @@ def memory_section(big: int, executors: list[str]) -> bool:
     tmp = Path(tempfile.mkdtemp(prefix="diplosim-bench-"))
     try:
         for executor in executors:
-            small = peak_memory(small_n, tmp, executor)
-            large = peak_memory(big, tmp, executor)
             label = "default command, serial" if executor == "serial" else "processes x 2"
-            for n, m in ((small_n, small), (big, large)):
+            measured = []
+            for n in (small_n, big):  # each line printed as it is measured: the larger run takes minutes
+                m = peak_memory(n, tmp, executor)
+                measured.append(m)
                 print(f"  {n:>9,} replicates x {DAYS} days (diplosim, {label}, figures on): {m['seconds']:6.1f} s, "
                       f"largest process {m['largest_mib']:,.0f} MiB, tree {m['tree_mib']:,.0f} MiB "
-                      f"({m['processes']} processes), results {m['results_mib']:,.0f} MiB")
+                      f"({m['processes']} processes), results {m['results_mib']:,.0f} MiB", flush=True)
+            small, large = measured
             growth = large["largest_mib"] / small["largest_mib"] if small["largest_mib"] else float("nan")
             below = large["largest_mib"] < MEMORY_TARGET_MIB
             flat = growth <= GROWTH_TOLERANCE
