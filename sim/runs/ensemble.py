@@ -97,12 +97,17 @@ class EnsembleResult:
                 self._outcomes = pd.concat(list(self.iter_outcomes()), ignore_index=True)
         return self._outcomes
 
-    def iter_outcomes(self) -> Iterator[pd.DataFrame]:
-        """The outcomes block by block, in block order (memory bounded by one block)."""
+    def iter_outcomes(self, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+        """The outcomes block by block, in block order (memory bounded by one block).
+
+        Args:
+            columns: Read only these columns (those the run holds) where the blocks are on disk;
+                a table already in memory is yielded whole, as it costs nothing more.
+        """
         if self._outcomes is not None:
             yield self._outcomes
             return
-        for block in iter_blocks(self.store, self.block_indices):
+        for block in iter_blocks(self.store, self.block_indices, columns):
             yield block.outcomes
 
     def write_outcomes(self, path: str | Path) -> int:

@@ -8,12 +8,18 @@ stand what only reading a run needs: its scenario's observed daily path
 (:func:`observed_path`) and its network of ties before and after the crisis
 (:func:`network_matrices`). Reading never draws; data a run lacks raise :class:`MissingData`
 with a message that says what is missing, which the figures turn into a note.
+
+What a run's figures and report need of the per-replicate outcomes they take a chunk (a block,
+a row group) at a time, reading only the columns they use (:meth:`RunData.outcome_chunks`,
+:meth:`RunData.outcome_means`), so drawing a run of a million replicates holds one block, not the
+table: the whole table (:attr:`RunData.outcomes`) is read only when someone asks for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +66,12 @@ class RunData:
         daily: One row per day (see :class:`~sim.runs.ensemble.EnsembleResult`).
         path: The results directory, if read from disk.
         metadata: ``metadata.json``, if any.
+
+    The per-replicate outcomes come, in this order of preference, from ``_chunks`` (a function
+    of ``columns`` returning the blocks in replicate order, such as
+    :meth:`~sim.runs.ensemble.EnsembleResult.iter_outcomes`), a table in memory (``_outcomes``),
+    ``_read_all`` (a function returning the whole table, called on first use of
+    :attr:`outcomes` only) or ``outcomes.parquet`` under ``path``.
     """
 
     label: str
@@ -71,15 +83,21 @@ class RunData:
     _outcomes: pd.DataFrame | None = None
     _scenario: Any = None
     _scenario_error: str | None = None
-    _chunks: Callable[[], Iterable[pd.DataFrame]] | None = None
+    _chunks: Callable[[list[str] | None], Iterable[pd.DataFrame]] | None = None
+    _read_all: Callable[[], pd.DataFrame] | None = None
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        """Per-replicate outcomes (read from ``outcomes.parquet`` on first use).
+        """Per-replicate outcomes, every column of every replicate (read on first use).
+
+        The views stream what they need instead (:meth:`outcome_chunks`, :meth:`outcome_means`):
+        this table grows with the number of replicates.
 
         Raises:
             MissingData: the run has none.
         """
+        if self._outcomes is None and self._read_all is not None:
+            self._outcomes = self._read_all()
         if self._outcomes is None:
             if self.path is None or not (self.path / "outcomes.parquet").is_file():
                 raise MissingData(f"run '{self.label}' has no per-replicate outcomes (outcomes.parquet)")
@@ -89,17 +107,45 @@ class RunData:
     def outcome_chunks(self, columns: list[str] | None = None) -> Callable[[], Iterable[pd.DataFrame]]:
         """A function returning the per-replicate outcomes chunk by chunk, in replicate order.
 
+        Args:
+            columns: The columns wanted (None: all). A chunk read from disk holds only those the
+                run has; a table already in memory comes whole, so pick columns by name.
+
         Raises:
             MissingData: the run has no per-replicate outcomes.
         """
         if self._chunks is not None:
-            return self._chunks
+            chunks = self._chunks
+            return lambda: chunks(columns)
         if self._outcomes is None and self.path is not None and (self.path / "outcomes.parquet").is_file():
             return outcome_chunks(self.path / "outcomes.parquet", columns)
         table = self.outcomes
         if "replicate" in table:
             table = table.sort_values("replicate", kind="stable")
         return lambda: [table]
+
+    def outcome_means(self, columns: Sequence[str]) -> dict[str, float]:
+        """The mean over replicates of each of these per-replicate columns (NaN ignored).
+
+        Read chunk by chunk, only these columns, so memory does not grow with the replicates: each
+        mean is the sum of the chunks' sums over the count of values (for a table in memory, one
+        chunk: exactly the mean pandas gives).
+
+        Returns:
+            ``{column: mean}`` for the columns the run holds (NaN for a column with no value).
+
+        Raises:
+            MissingData: the run has no per-replicate outcomes.
+        """
+        sums: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        for chunk in self.outcome_chunks(list(columns))():
+            for col in columns:
+                if col in chunk:
+                    x = chunk[col].to_numpy(dtype=float)
+                    sums[col] = sums.get(col, 0.0) + float(np.nansum(x))
+                    counts[col] = counts.get(col, 0) + int(np.count_nonzero(~np.isnan(x)))
+        return {col: sums[col] / counts[col] if counts[col] else math.nan for col in sums}
 
     @property
     def scenario(self):
@@ -213,8 +259,11 @@ def load_run(run: Any, label: str | None = None) -> RunData:
                        daily=pd.read_parquet(path / "daily.parquet"), path=path, metadata=meta)
     if hasattr(run, "summary") and hasattr(run, "daily") and hasattr(run, "cfg"):  # an EnsembleResult
         cfg = to_container(run.cfg) if not isinstance(run.cfg, dict) else run.cfg
+        # Not run.outcomes: for a run kept on disk that reads every block into one table, which
+        # drawing the figures of a million replicates does not need (they stream their columns).
         return RunData(label=label or str(cfg["policy"]["name"]), cfg=cfg, summary=run.summary,
-                       daily=run.daily, _outcomes=run.outcomes, _chunks=getattr(run, "iter_outcomes", None))
+                       daily=run.daily, _chunks=getattr(run, "iter_outcomes", None),
+                       _read_all=lambda: run.outcomes)
     raise TypeError(f"cannot read a run from {type(run).__name__}: give an EnsembleResult, a results "
                     f"directory or a RunData")
 
@@ -311,22 +360,21 @@ def network_matrices(run: Any) -> dict[str, Any]:
     except Exception as exc:  # an old config the model no longer reads: the scenario's ties will do
         notes.append(f"starting ties taken from the scenario files (the model could not be set up: {one_line(exc)})")
     aff1, lev1 = aff0.copy(), lev0.copy()
+    ties = [(t, b, f"leverage_change_{sc.actors[t]}_{sc.actors[b]}") for t in sc.third_parties for b in sc.belligerents]
     try:
-        out = run.outcomes
+        lev_change = run.outcome_means([col for _, _, col in ties])
     except MissingData:
-        out = None
+        lev_change = {}
     missing_lev = []
-    for t in sc.third_parties:
-        for b in sc.belligerents:
-            tp, bel = sc.actors[t], sc.actors[b]
-            e = run.summary.get(f"mean_affinity_change_{tp}_{bel}") or {}
-            if e.get("estimate") is not None:
-                aff1[t, b] = aff1[b, t] = float(np.clip(aff0[t, b] + e["estimate"], -1, 1))
-            col = f"leverage_change_{tp}_{bel}"
-            if out is not None and col in out:
-                lev1[t, b] = float(np.clip(lev0[t, b] + out[col].mean(), 0, 1))
-            else:
-                missing_lev.append(col)
+    for t, b, col in ties:
+        tp, bel = sc.actors[t], sc.actors[b]
+        e = run.summary.get(f"mean_affinity_change_{tp}_{bel}") or {}
+        if e.get("estimate") is not None:
+            aff1[t, b] = aff1[b, t] = float(np.clip(aff0[t, b] + e["estimate"], -1, 1))
+        if col in lev_change:
+            lev1[t, b] = float(np.clip(lev0[t, b] + lev_change[col], 0, 1))
+        else:
+            missing_lev.append(col)
     if missing_lev:
         notes.append("leverage at the horizon not recorded in this run (no leverage_change_* columns): "
                      "edges after the crisis keep their starting widths")

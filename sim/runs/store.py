@@ -223,9 +223,12 @@ class DiskStore:
             pq.write_table(block_table(block), tmp)
 
     def get(self, index: int, columns: list[str] | None = None) -> Block:
-        """Read a block (only the given outcome columns, if any)."""
+        """Read a block (only those of the given outcome columns it holds, if any are given)."""
         path = self._file(index)
         try:
+            if columns is not None:  # a column the block lacks is left out, as the results reader does
+                names = set(pq.read_schema(path).names)
+                columns = [c for c in columns if c in names]
             table = pq.read_table(path, columns=columns)
         except (OSError, pa.ArrowInvalid) as exc:
             raise DiplosimError(f"{path}: unreadable block file ({str(exc).splitlines()[0]}); "

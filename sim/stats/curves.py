@@ -1,12 +1,14 @@
 """Curves over days from a run's aggregates: the time to ceasefire and the quantiles of a rung.
 
 Both reduce a run to a few numbers per day (one ``bincount``, or the daily shares per rung), so
-their cost does not grow with the number of replicates; the figures draw them as they are.
+their cost does not grow with the number of replicates; the figures draw them as they are. The
+time to ceasefire can be counted a block at a time (:func:`ceasefire_survival_blocks`): the
+counts are whole numbers, so the curve is exactly that of the whole column.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,10 +28,31 @@ def ceasefire_survival(day_ceasefire: np.ndarray, days: int) -> pd.DataFrame:
     Returns:
         One row per day 0..days: ``day``, ``at_risk``, ``events``, ``survival``, ``ci_low``, ``ci_high``.
     """
+    return _survival(*_ceasefire_counts(day_ceasefire, days), days)
+
+
+def ceasefire_survival_blocks(blocks: Iterable[np.ndarray], days: int) -> pd.DataFrame:
+    """:func:`ceasefire_survival` of the concatenated blocks of ``day_ceasefire``, counted a block at a time.
+
+    Memory is bounded by a block whatever the number of replicates, and the table is exactly
+    that of the whole column (it depends on the counts of events per day and of replicates only).
+    """
+    events, n = np.zeros(days + 1, dtype=np.int64), 0
+    for block in blocks:
+        e, k = _ceasefire_counts(block, days)
+        events += e
+        n += k
+    return _survival(events, n, days)
+
+
+def _ceasefire_counts(day_ceasefire: np.ndarray, days: int) -> tuple[np.ndarray, int]:
+    """First ceasefires on each day 0..days (later days counted on the last), and the replicates."""
     x = np.asarray(day_ceasefire, dtype=float)
-    n = x.size
     ev = x[~np.isnan(x)].astype(np.int64)
-    events = np.bincount(np.clip(ev, 0, days), minlength=days + 1)[:days + 1]
+    return np.bincount(np.clip(ev, 0, days), minlength=days + 1)[:days + 1], x.size
+
+
+def _survival(events: np.ndarray, n: int, days: int) -> pd.DataFrame:
     cum = np.cumsum(events)
     at_risk = n - np.concatenate([[0], cum[:-1]])
     _, low, high = wilson_arrays(n - cum, n)

@@ -4,8 +4,9 @@ Every figure function returns a :class:`matplotlib.figure.Figure` (so a test or 
 inspect its axes) and saves nothing; :func:`~sim.views.style.save_figure` writes it as PNG and
 SVG, and :mod:`sim.views.render` draws a run's or a comparison's figures with the report. The
 functions read only aggregates: the daily shares, the summary and, where a figure needs them,
-per-replicate columns reduced at once to a few numbers per day, so rendering time does not grow
-with the number of replicates. A run is an EnsembleResult, a results directory or a
+per-replicate columns read a block at a time (only those it draws) and reduced to a few numbers
+per day or per tie (counts, sums), so the memory drawing takes does not grow with the number of
+replicates. A run is an EnsembleResult, a results directory or a
 :class:`~sim.runs.reader.RunData` (read by :func:`~sim.runs.reader.load_run`).
 
 The figures, by kind:

@@ -2,14 +2,16 @@
 
 A Kaplan-Meier curve (:func:`~sim.stats.curves.ceasefire_survival`) with its Wilson 95% band,
 one line per run in the palette's series colours and line styles; it crosses the dotted line at
-the median day of a ceasefire.
+the median day of a ceasefire. The curve is counted from ``day_ceasefire`` a block at a time
+(:func:`~sim.stats.curves.ceasefire_survival_blocks`), the only column read, so drawing it holds
+one block of a run, not its replicates.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-from sim.stats.curves import ceasefire_survival
+from sim.stats.curves import ceasefire_survival_blocks
 from sim.views.figures.common import day_axis_label, runs_of
 from sim.views.style import footnote, new_figure, style
 from sim.vocab.palette import LINESTYLES, SERIES_COLOURS
@@ -22,7 +24,8 @@ def survival_plot(runs: Any, labels: Sequence[str] | None = None) -> Any:
     with style():
         ax = fig.subplots()
         for i, run in enumerate(runs):
-            tab = ceasefire_survival(run.outcomes["day_ceasefire"].to_numpy(), run.days)
+            blocks = run.outcome_chunks(["day_ceasefire"])
+            tab = ceasefire_survival_blocks((b["day_ceasefire"].to_numpy() for b in blocks()), run.days)
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             ax.fill_between(tab["day"], tab["ci_low"], tab["ci_high"], step="post", color=colour, alpha=0.22,
                             linewidth=0, gid=f"band{i}")
