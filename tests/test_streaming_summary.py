@@ -67,3 +67,22 @@ def test_whole_numbers_are_counted_exactly_without_rereading(low):
     assert (out["estimate"], out["ci_low"], out["ci_high"]) == median_ci(x)
     # non-negative whole numbers: one pass; otherwise later passes read only the column needed
     assert reads == [None] if low == 0 else (reads[0] is None and reads[1:] and all(r == ["x"] for r in reads[1:]))
+
+
+def test_outcomes_file_gathers_blocks_into_few_row_groups_and_reads_back_block_by_block(tmp_path, monkeypatch):
+    """Row groups hold whole blocks (a small footer at any size); readers still get the run's blocks."""
+    import pyarrow.parquet as pq
+
+    from sim.runs import store
+    from sim.runs.reader import outcome_chunks
+
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 1000)  # 4 blocks of 250 per group, at a test's size
+    cfg = sim.compose_config(["run.replicates=2600", "run.block_size=250", "run.days=15", "run.progress=false"])
+    res = sim.run_ensemble(cfg, work_dir=str(tmp_path / "work"))
+    assert res.write_outcomes(tmp_path / "o.parquet") == 2600
+    meta = pq.ParquetFile(tmp_path / "o.parquet").metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [1000, 1000, 600]
+    chunks, blocks = list(outcome_chunks(tmp_path / "o.parquet")()), list(res.iter_outcomes())
+    assert [len(c) for c in chunks] == [250] * 10 + [100] == [len(b) for b in blocks]
+    for got, want in zip(chunks, blocks):
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))

@@ -35,6 +35,7 @@ from sim.inputs.compose import to_container
 from sim.inputs.errors import one_line
 from sim.inputs.resolve import build_inputs
 from sim.inputs.scenario import load_scenario
+from sim.runs.store import CHUNK_KEY
 from sim.vocab.outcomes import filled
 
 
@@ -44,12 +45,20 @@ class MissingData(Exception):
 
 
 def outcome_chunks(path: str | Path, columns: list[str] | None = None) -> Callable[[], Iterator[pd.DataFrame]]:
-    """A function reading a run's ``outcomes.parquet`` chunk by chunk (a row group at a time)."""
+    """A function reading a run's ``outcomes.parquet`` chunk by chunk: a block of the run at a time
+    (the chunk size the file records, see :func:`sim.runs.store.write_outcomes`), or a row group at a
+    time for a file that records none."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     def read() -> Iterator[pd.DataFrame]:
         pf = pq.ParquetFile(str(path))
         cols = None if columns is None else [c for c in columns if c in pf.schema_arrow.names]
+        chunk = int((pf.schema_arrow.metadata or {}).get(CHUNK_KEY, 0))
+        if chunk:  # row groups hold whole blocks, so batches of a block never straddle two groups
+            for batch in pf.iter_batches(batch_size=chunk, columns=cols):
+                yield pa.Table.from_batches([batch]).to_pandas()
+            return
         for i in range(pf.num_row_groups):
             yield pf.read_row_group(i, columns=cols).to_pandas()
     return read
