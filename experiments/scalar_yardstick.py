@@ -21,9 +21,11 @@ random draws           27 a day, every day: 3 for an attack, 1      27 a day, ev
                        Poisson, 1 hotline, 2 per third party, 3     split by process the
                        per belligerent, 2 for a ceasefire's break   same way
 third-party decisions  7: attend?, then one of 6 weighted actions   7: the same choice
-belligerent decisions  2 logit choices of down/hold/up, each made   the same, plus the
-                       twice (seen and true opponent rung), and a   ceasefire channels
-                       ceasefire acceptance over 1 + 7 channels
+belligerent decisions  2: a logit choice of down/hold/up, made      2: the same choice,
+                       twice (seen and true opponent rung), and     made twice, and the
+                       whether to accept a ceasefire (it forms      acceptance of each
+                       through the first open one of 1 + 7          open channel (1 + 7)
+                       channels)
 state updated          grievance, commitment, pressure, backing,    the same kinds
                        casualties per side; 14 ties (affinity and
                        leverage); the ceasefire process
