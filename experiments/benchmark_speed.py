@@ -32,10 +32,10 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import mesa  # noqa: E402
-from scalar_yardstick import time_yardstick  # noqa: E402
+from scalar_yardstick import time_yardstick
 
 import sim  # noqa: E402
-from sim.core.model import CrisisModel  # noqa: E402
+from sim.core.model import CrisisModel
 
 DAYS = 120
 
