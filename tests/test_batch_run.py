@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.core import columns
 from sim.core.model import CrisisModel
 from sim.vocab.outcomes import REPORTERS
 
@@ -49,3 +50,49 @@ def test_batch_run_seeds_give_different_worlds(batch):
 def test_model_rejects_a_generator_as_rng():
     with pytest.raises(sim.ConfigError, match="rng"):
         CrisisModel(rng=np.random.default_rng(1))
+
+
+def _plain(key: str, values, model: CrisisModel):
+    """Replicate 0's value of a column of ``model.outcomes()``, as the reporters give it."""
+    value = values[0].item()
+    if key == "broker":
+        return model.broker_names()[value] if value >= 0 else "none"
+    return value
+
+
+def _same(a, b) -> bool:
+    """Equal and of the same type (NaN equals NaN: a missing day)."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("scenario", ["pahalgam_2025", "kargil_1999"])
+@pytest.mark.parametrize("policy", ["baseline", "hotline_off", "us_public_mediation"])
+def test_the_reporters_give_replicate_zero_of_the_outcomes_every_day(scenario, policy):
+    for seed in range(6):
+        model = CrisisModel(seed=seed, scenario=scenario, policy=policy, days=60)
+        expected = []
+        while model.running:
+            model.step()
+            out = model.outcomes()
+            expected.append({key: _plain(key, out[key], model) for key in REPORTERS})
+        rows = model.datacollector.get_model_vars_dataframe()
+        assert list(rows.columns) == list(REPORTERS) and len(rows) == len(expected)
+        for day, want in enumerate(expected):
+            got = {key: model.datacollector.model_vars[key][day] for key in REPORTERS}
+            bad = [k for k in REPORTERS if not _same(got[k], want[k])]
+            assert not bad, (seed, day + 1, {k: (got[k], want[k]) for k in bad})
+
+
+@pytest.mark.parametrize("scenario", ["pahalgam_2025", "kashmir_1965", "era_2025"])
+def test_every_column_at_one_replicate_equals_the_table_at_that_row(scenario):
+    # The reporters read the columns' definitions at one replicate (plain values); the table reads
+    # them over every replicate (arrays). Every column, not only the reporters', agrees row by row.
+    model = CrisisModel(seed=9, scenario=scenario, policy="us_public_mediation", replicates=40, days=90).run()
+    table = model.outcomes()
+    for r in range(model.replicates):
+        at_r = columns.row(model, r)
+        assert list(at_r) == list(table)
+        bad = [k for k in table if not _same(at_r[k], table[k][r].item())]
+        assert not bad, (r, bad)

@@ -14,11 +14,12 @@ plain inputs (:class:`~sim.inputs.resolve.Inputs`); composing presets is the inp
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import mesa
 import numpy as np
 
+from sim.core.columns import outcome_table, reporters
 from sim.core.ops import (
     _RUNG_LEVELS,
     _any_cols,
@@ -103,7 +104,7 @@ class CrisisModel(ModelSetup, mesa.Model):
         self._setup_state()
         self._record()
         self._setup_agents()
-        self.datacollector = mesa.DataCollector(model_reporters=_reporters(REPORTERS))
+        self.datacollector = mesa.DataCollector(model_reporters=reporters(self, REPORTERS))
         self.running = True
 
     @classmethod
@@ -478,78 +479,14 @@ class CrisisModel(ModelSetup, mesa.Model):
         return self
 
     def outcomes(self) -> dict[str, np.ndarray]:
-        """Per-replicate outcomes (brief M§6) as 1-D arrays of length R.
+        """Per-replicate outcomes (brief M§6) as 1-D arrays of length R, one per catalogue column.
 
-        Per-country outcomes are read through the agents (``Belligerent.max_rung``,
-        ``ThirdParty.engaged``...), the dyad's from the model's arrays.
+        Each column is defined once in :mod:`sim.core.columns`, per-country values read at each
+        agent's slot (the column its ``Belligerent`` or ``ThirdParty`` exposes); the Mesa
+        reporters compute their own columns, at replicate 0, with the same definitions.
         """
-        first, second = self.belligerent_agents
-        b0, b1 = first.actor_id, second.actor_id
-        hi = np.maximum(first.max_rung, second.max_rung)
-        final = np.maximum(first.rung, second.rung)
-        # Holding at the horizon: a ceasefire was reached, has not broken and no fighting goes on
-        # (a ceasefire that calmed the crisis to rung 0 has closed it and still counts).
-        holding = (self.first_cf_day[:, 0] >= 0) & (self.cf[:, 0] != CF_BROKEN) & (final <= 1)
-        cf_day = self.first_cf_day[:, 0].astype(float)
-        cf_day[cf_day < 0] = np.nan
-        out: dict[str, np.ndarray] = {
-            "highest_rung": hi,
-            f"highest_rung_{b0}": first.max_rung,
-            f"highest_rung_{b1}": second.max_rung,
-            "final_rung": final,
-            "strikes": hi >= 3,
-            "war": hi >= 4,
-            "nuclear": hi >= 5,
-            "ceasefire": self.first_cf_day[:, 0] >= 0,
-            "day_ceasefire": cf_day,
-            "ceasefire_holding": holding,
-            "ceasefire_breaks": self.cf_breaks[:, 0],
-            "broker": self.broker[:, 0],
-            "broker_kind": self.broker_kind[:, 0],
-            "duration_days": (self.last_fight_day[:, 0] + 1).astype(np.int64),
-            "kinetic_days": self.kinetic_days[:, 0],
-            f"casualties_{b0}": first.casualties,
-            f"casualties_{b1}": second.casualties,
-            "casualties": first.casualties + second.casualties,
-            "loc_incidents": self.loc_incidents[:, 0],
-            "accidental_escalations": self.accidental[:, 0],
-            "attacks": self.attacks[:, 0],
-            "crises": self.crises[:, 0],
-            "third_party_engaged": self.tp_engaged.any(1),
-        }
-        for party in self.third_party_agents:
-            actor, k = party.actor_id, party.slot
-            out[f"engaged_{actor}"] = party.engaged
-            out[f"mediation_offers_{actor}"] = party.mediation_offers
-            for j, bel in enumerate((b0, b1)):
-                out[f"affinity_change_{actor}_{bel}"] = party.affinity[:, j] - self.aff0[k, j]
-                out[f"leverage_change_{actor}_{bel}"] = party.leverage[:, j] - self.lev0[k, j]  # for the network figure
-        return out
+        return outcome_table(self)
 
     def broker_names(self) -> list[str]:
         """Names of the broker codes: index 0 is 'bilateral' (hotline), then each third party."""
         return ["bilateral", *self.inputs.scenario.third_party_ids]
-
-
-# --------------------------------------------------------------------- Mesa reporters (R = 1)
-def _reporters(keys: Sequence[str]) -> dict[str, Callable[[CrisisModel], Any]]:
-    """One Mesa model reporter per outcome key, for a model's ``DataCollector``.
-
-    Each reporter gives replicate 0's value of :meth:`CrisisModel.outcomes` (the broker by name).
-    The reporters of one model share the day's outcomes, computed once per day rather than once
-    per reporter; that cache belongs to the reporters, not to the model's state.
-    """
-    today: dict[str, Any] = {"day": None, "outcomes": None}
-
-    def make(key: str) -> Callable[[CrisisModel], Any]:
-        def report(model: CrisisModel) -> Any:
-            if today["day"] != model.day:
-                today["day"], today["outcomes"] = model.day, model.outcomes()
-            value = today["outcomes"][key][0]
-            if key == "broker":
-                return model.broker_names()[value] if value >= 0 else "none"
-            return value.item() if hasattr(value, "item") else value
-        report.__name__ = f"report_{key}"
-        return report
-
-    return {key: make(key) for key in keys}
