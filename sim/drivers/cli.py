@@ -192,7 +192,10 @@ def _refuse_sweep(cfg, overrides: list[str]) -> None:
     for o in OverridesParser.create().parse_overrides(overrides):
         if o.is_sweep_override():  # compose_config already refused it; kept for clarity
             raise DiplosimError(f"{o.get_key_element()}: several values need -m (a sweep)")
-    params = sweeper_params(overrides)
+    # Only an experiment config (or a hydra.* override) can declare hydra.sweeper.params: compose
+    # the Hydra node, a second composition, only then, not for every run.
+    declares = any(o.lstrip("+~").startswith(("experiment=", "hydra.")) for o in overrides)
+    params = sweeper_params(overrides) if declares else {}
     if params:
         name = next((o for o in overrides if o.lstrip("+").startswith("experiment=")), "this config")
         raise DiplosimError(f"{name} declares a sweep over {', '.join(params)}: run it with -m, "
