@@ -111,7 +111,7 @@ class EnsembleResult:
             yield block.outcomes
 
     def write_outcomes(self, path: str | Path) -> int:
-        """Write ``outcomes.parquet`` block by block (a row group per block); returns the rows."""
+        """Write ``outcomes.parquet`` block by block (row groups of whole blocks); returns the rows."""
         if self._outcomes is not None and not isinstance(self.store, DiskStore):
             self._outcomes.to_parquet(path, index=False)
             return len(self._outcomes)

@@ -9,8 +9,8 @@ stand what only reading a run needs: its scenario's observed daily path
 (:func:`network_matrices`). Reading never draws; data a run lacks raise :class:`MissingData`
 with a message that says what is missing, which the figures turn into a note.
 
-What a run's figures and report need of the per-replicate outcomes they take a chunk (a block,
-a row group) at a time, reading only the columns they use (:meth:`RunData.outcome_chunks`,
+What a run's figures and report need of the per-replicate outcomes they take a chunk (a block of
+the run) at a time, reading only the columns they use (:meth:`RunData.outcome_chunks`,
 :meth:`RunData.outcome_means`), so drawing a run of a million replicates holds one block, not the
 table: the whole table (:attr:`RunData.outcomes`) is read only when someone asks for it.
 """
