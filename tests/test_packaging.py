@@ -105,6 +105,21 @@ def test_the_app_command_without_its_extra_never_imports_it(tmp_path):
     _one_error_line(res.stderr, "diplosim-app: error:")
 
 
+@pytest.mark.parametrize("args, make_conf, missing_part", [([], False, "conf/ folder"),
+                                                           ([], True, "conf/config.yaml"),
+                                                           (["--info"], False, "scenarios/ folder")])
+def test_a_data_home_without_the_data_is_one_line_naming_it(args, make_conf, missing_part, tmp_path):
+    """DIPLOSIM_HOME pointing at a folder without conf/ and scenarios/ is refused, not a traceback."""
+    home = tmp_path / "home"
+    (home / "conf" if make_conf else home).mkdir(parents=True)
+    env = {**os.environ, "DIPLOSIM_HOME": str(home)}
+    res = subprocess.run([sys.executable, "-c", "import sys; from sim.drivers.cli import main; sys.exit(main(sys.argv[1:]))",
+                          *args], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 2, res.stderr
+    line = _one_error_line(res.stderr, "diplosim: error:")
+    assert f"DIPLOSIM_HOME={home}" in line and f"has no {missing_part}" in line, line
+
+
 # ---------------------------------------------------------------------------- a fast command line
 HEAVY = ["mesa", "pandas", "matplotlib", "pyarrow", "scipy", "networkx"]
 

@@ -54,7 +54,7 @@ def _info() -> str:
 
     from sim.inputs.compose import available
     from sim.inputs.scenario import list_scenarios, load_scenario
-    from sim.inputs.schema import CONF_DIR
+    from sim.inputs.schema import data_dir
 
     lines = ["Scenarios (scenario=NAME):"]
     for name in list_scenarios():
@@ -64,11 +64,11 @@ def _info() -> str:
             lines.append(f"  {name:24s} (cannot be loaded: {exc})")
     lines.append("Policies (policy=NAME):")
     for name in available("policy"):
-        node = OmegaConf.load(CONF_DIR / "policy" / f"{name}.yaml")
+        node = OmegaConf.load(data_dir("conf") / "policy" / f"{name}.yaml")
         lines.append(f"  {name:24s} {node.get('description', '')}")
     lines.append("Experiments (diplosim -m experiment=NAME):")
     for name in available("experiment"):
-        text = (CONF_DIR / "experiment" / f"{name}.yaml").read_text(encoding="utf-8")
+        text = (data_dir("conf") / "experiment" / f"{name}.yaml").read_text(encoding="utf-8")
         first = next((ln.lstrip("# ").strip() for ln in text.splitlines()
                       if ln.startswith("#") and "@package" not in ln), "")
         lines.append(f"  {name:24s} {first}")

@@ -20,20 +20,20 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.inputs import params, schema
 from sim.inputs.errors import ConfigError
-from sim.inputs.schema import CONF_DIR
+from sim.inputs.schema import data_dir
 from sim.inputs.validate import validate
 
 
 def available(group: str) -> list[str]:
     """Names of the config files in a config group (e.g. the policies)."""
-    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+    return sorted(p.stem for p in (data_dir("conf") / group).glob("*.yaml"))
 
 
 def sweeper_params(overrides: list[str]) -> dict[str, str]:
     """``hydra.sweeper.params`` of the config composed from the non-sweep overrides (experiments)."""
     GlobalHydra.instance().clear()
     try:
-        with initialize_config_dir(version_base="1.3", config_dir=str(CONF_DIR), job_name="diplosim"):
+        with initialize_config_dir(version_base="1.3", config_dir=str(data_dir("conf")), job_name="diplosim"):
             cfg = compose("config", overrides=overrides, return_hydra_config=True)
     except Exception as exc:
         raise ConfigError(explain_hydra_error(exc, overrides)) from None
@@ -58,7 +58,7 @@ def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     overrides = list(overrides)
     GlobalHydra.instance().clear()
     try:
-        with initialize_config_dir(version_base="1.3", config_dir=str(CONF_DIR), job_name="diplosim"):
+        with initialize_config_dir(version_base="1.3", config_dir=str(data_dir("conf")), job_name="diplosim"):
             cfg = compose("config", overrides=overrides)
     except Exception as exc:  # Hydra raises many types; each becomes one line naming the key.
         raise ConfigError(explain_hydra_error(exc, overrides)) from None

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from hydra.core.config_store import ConfigStore
 
+from sim.inputs.errors import ConfigError
 from sim.inputs.params import ModelParams
 
 #: The source tree the package was imported from (a checkout or an editable install: its git state
@@ -37,6 +38,25 @@ DATA_ROOT = _data_root()
 CONF_DIR = DATA_ROOT / "conf"
 
 SCENARIOS_DIR = DATA_ROOT / "scenarios"
+
+
+def data_dir(name: str) -> Path:
+    """``conf/`` or ``scenarios/`` under :data:`DATA_ROOT`, refused in one line if it is not there.
+
+    Raises:
+        ConfigError: the folder is missing, naming ``$DIPLOSIM_HOME`` when that chose the root.
+    """
+    folder = DATA_ROOT / name
+    # conf/ is only usable with its top-level config.yaml (Hydra's own error would name neither)
+    if not folder.is_dir() or (name == "conf" and not (folder / "config.yaml").is_file()):
+        what = "conf/config.yaml" if folder.is_dir() else f"{name}/ folder"
+        if os.environ.get("DIPLOSIM_HOME"):
+            raise ConfigError(f"DIPLOSIM_HOME={DATA_ROOT}: has no {what} (it must hold conf/ and "
+                              f"scenarios/, as the repository's top level does; unset it to use diplosim's own)")
+        raise ConfigError(f"diplosim's {what} is missing from {DATA_ROOT}: reinstall diplosim, or set "
+                          f"DIPLOSIM_HOME to a folder holding conf/ and scenarios/")
+    return folder
+
 
 EXECUTORS = ("serial", "processes", "dask")
 

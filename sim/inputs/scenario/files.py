@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 
 from sim.inputs.errors import ScenarioError
-from sim.inputs.schema import SCENARIOS_DIR
+from sim.inputs.schema import data_dir
 
 
 def display_path(path: Path) -> str:
@@ -95,9 +95,9 @@ def read_sourced(path: Path, where: str, node: Any, lo: float | None = None, hi:
 
 def scenario_dir(name: str, directory: str = "") -> Path:
     """The folder of a scenario: ``directory`` if given, else ``scenarios/<name>``."""
-    path = Path(directory) if directory else SCENARIOS_DIR / name
+    path = Path(directory) if directory else data_dir("scenarios") / name
     if not path.is_dir():
-        known = sorted(p.name for p in SCENARIOS_DIR.iterdir() if (p / "scenario.yaml").is_file())
+        known = list_scenarios()
         raise ScenarioError(f"scenario '{name}': no folder {display_path(path)} (available: {', '.join(known)})")
     return path
 
@@ -158,7 +158,7 @@ def read_folder(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any]
 def library_actor_ids() -> frozenset[str]:
     """Every actor id that some scenario of the library (``scenarios/``) names in its actors.csv."""
     ids: set[str] = set()
-    for folder in SCENARIOS_DIR.iterdir():
+    for folder in data_dir("scenarios").iterdir():
         path = folder / "actors.csv"
         if path.is_file():
             with path.open(newline="", encoding="utf-8") as fh:
@@ -168,4 +168,4 @@ def library_actor_ids() -> frozenset[str]:
 
 def list_scenarios() -> list[str]:
     """Names of the scenario folders under ``scenarios/``."""
-    return sorted(p.name for p in SCENARIOS_DIR.iterdir() if (p / "scenario.yaml").is_file())
+    return sorted(p.name for p in data_dir("scenarios").iterdir() if (p / "scenario.yaml").is_file())
