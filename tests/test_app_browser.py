@@ -226,6 +226,7 @@ def test_classroom_in_a_browser(tmp_path):
     expect = type(playwright_expect)()  # this test's own expect(): its deadline is not set for other tests
     expect.set_options(timeout=TIMEOUT_MS)  # (Playwright's default, 5 s, is what a loaded machine missed)
 
+    t0 = time.perf_counter()
     # The server and the browser's driver start first; the expectations are computed meanwhile.
     with serve() as address, sync_playwright() as p:
         base = app.default_choice()
@@ -340,4 +341,5 @@ def test_classroom_in_a_browser(tmp_path):
         expect(page2.get_by_text(f"B: {compare}", exact=True)).to_be_visible()
         ctx.close()
     assert shot.stat().st_size > 10_000
+    assert time.perf_counter() - t0 < 90, "the browser test should stay well under a minute"
 
