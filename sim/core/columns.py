@@ -98,6 +98,7 @@ DEFINITIONS: dict[str, Callable[[At, Any, Any], Any]] = {
     "broker": lambda at, b, tp: at.dyad("broker"),
     "broker_kind": lambda at, b, tp: at.dyad("broker_kind"),
     "duration_days": lambda at, b, tp: at.dyad("last_fight_day") + 1,  # int64, as the day is
+    "crisis_days": lambda at, b, tp: at.dyad("last_active_day") + 1,
     "kinetic_days": lambda at, b, tp: at.dyad("kinetic_days"),
     "casualties_{b}": lambda at, b, tp: at.country(b, "casualties"),
     "casualties": lambda at, b, tp: at.country(at.first, "casualties") + at.country(at.second, "casualties"),

@@ -442,6 +442,7 @@ class CrisisModel(ModelSetup, mesa.Model):
         self.cf = np.where(closed, CF_NONE, self.cf)
         self.kinetic_days += (rmax >= 3) & alive
         self.last_fight_day = np.where((rmax >= 2) & alive, self.day, self.last_fight_day)
+        self.last_active_day = np.where((rmax >= 1) & alive, self.day, self.last_active_day)
         self.crises += (rmax_old == 0) & (rmax >= 1) & alive & (self.calm_days >= p.calm_days_between_crises)
         self.calm_days = np.where(rmax == 0, self.calm_days + 1, 0)
         self.alive = alive & (rmax < 5)

@@ -142,6 +142,7 @@ class ModelSetup:
         self.aff = np.broadcast_to(self.aff0, (R, self.T, 2)).copy()
         self.lev = np.broadcast_to(self.lev0, (R, self.T, 2)).copy()
         self.last_fight_day = np.where(self.rung.max(1, keepdims=True) >= 2, 0, -1).astype(np.int64)
+        self.last_active_day = np.where(self.rung.max(1, keepdims=True) >= 1, 0, -1).astype(np.int64)
         # A crisis horizon starts with its trigger: one crisis. An era counts onsets as it goes.
         self.crises = np.full((R, 1), int(crisis), dtype=np.int64)
         self.calm_days = np.full((R, 1), 0 if crisis else 10**6, dtype=np.int64)

@@ -150,6 +150,8 @@ STATE: tuple[StateVar, ...] = (
     StateVar("cf_breaks", "dyad", "int", "ceasefires broken", "count", 0, role="outcome"),
     StateVar("last_fight_day", "dyad", "int", "last day either side was at rung ≥ 2", "day; −1 none", SETUP,
              "0 if a side starts at rung ≥ 2, else −1", role="outcome"),
+    StateVar("last_active_day", "dyad", "int", "last day either side was at rung ≥ 1", "day; −1 none", SETUP,
+             "0 if a side starts at rung ≥ 1, else −1", role="outcome"),
     StateVar("kinetic_days", "dyad", "int", "days with a side at rung ≥ 3", "days", 0, role="outcome"),
     StateVar("loc_incidents", "dyad", "int", "LoC incidents so far", "count", 0, role="outcome"),
     StateVar("accidental", "dyad", "int", "up-moves the opponent's true rung would not have caused "

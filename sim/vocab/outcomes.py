@@ -131,6 +131,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("broker_kind", "kind of that channel: -1 none, 0 hotline, 1 facilitation, 2 mediation", "code"),
     Column("duration_days", "days from the trigger to the last day either side is at rung >= 2", "days",
            reporter=True),
+    Column("crisis_days", "days from the trigger to the last day either side is above rung 0 (ICB's termination: "
+           "back to the pre-crisis level)", "days"),
     Column("kinetic_days", "days with a side at rung >= 3", "days", reporter=True),
     Column("casualties_{b}", "deaths this belligerent suffered", "deaths"),
     Column("casualties", "deaths, both sides", "deaths", reporter=True),
@@ -160,6 +162,8 @@ OUTCOMES: tuple[Outcome, ...] = (
             "ceasefire holding at horizon", "probability", headline=True, paired=True),
     Outcome("median_duration_days", MEDIAN, "duration_days", "Median crisis duration (days)",
             "crisis duration (median)", "days", headline=True),
+    Outcome("median_crisis_days", MEDIAN, "crisis_days", "Median days to the crisis's end (both at rung 0)",
+            "days to the crisis's end (median)", "days"),
     Outcome("median_days_to_ceasefire", MEDIAN, "day_ceasefire", "Median days to ceasefire",
             "days to ceasefire (median, if one)", "days", among="values", n_values=True, headline=True),
     Outcome("median_kinetic_days", MEDIAN, "kinetic_days", "Median kinetic phase (days at rung >= 3 | strikes)",
