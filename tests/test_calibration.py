@@ -1,7 +1,8 @@
-"""The 2025 baseline against brief M§8, and the policy directions the literature supports.
+"""The policy directions the literature supports, on the 2025 baseline.
 
-Tolerances come from the standard error: a band is met when the whole 95% interval lies in it,
-and a direction is shown when a paired difference exceeds 4 standard errors.
+A direction is shown when a paired difference exceeds 4 standard errors. (The brief's calibration
+bands are no longer asserted: the old fit targeted them, so passing them showed nothing; the
+model is judged by the proper scores of experiments/validate.py instead.)
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import pytest
 
 import sim
 from helpers import paired_z
-from sim.stats.targets import calibration_checks
 
 RUN = ["run.replicates=10000", "run.progress=false", "run.seed=2025"]
 
@@ -19,25 +19,6 @@ RUN = ["run.replicates=10000", "run.progress=false", "run.seed=2025"]
 def runs():
     return {p: sim.run_ensemble(overrides=RUN + [f"policy={p}"])
             for p in ("baseline", "hotline_off", "no_third_parties", "gulf_facilitation")}
-
-
-def test_baseline_lands_in_post_1998_ranges(runs):
-    s = runs["baseline"].summary
-    failed = [(text, detail) for text, ok, detail in calibration_checks(s) if not ok]
-    assert not failed, failed
-    # Whole 95% intervals inside the bands, not only the point estimates.
-    assert 0.5 <= s["p_strikes"]["ci_low"] and s["p_strikes"]["ci_high"] <= 0.95
-    assert s["p_war"]["ci_high"] <= 0.11
-    assert s["p_nuclear"]["estimate"] <= s["p_war"]["estimate"]
-    assert 14 <= s["median_duration_days"]["ci_low"] and s["median_duration_days"]["ci_high"] <= 56
-    assert s["median_kinetic_days"]["ci_high"] <= 7
-
-
-def test_baseline_tracks_the_2025_record(runs):
-    """Observed: strikes (rung 3), ceasefire on day 18 agreed over the DGMO hotline."""
-    s = runs["baseline"].summary
-    assert 10 <= s["median_days_to_ceasefire"]["estimate"] <= 30
-    assert s["share_brokered_bilateral"]["ci_low"] > 0.5
 
 
 def test_hotline_off_escalates_accidentally_more_often(runs):

@@ -408,7 +408,7 @@ def test_rungs_are_readable_in_greyscale():
 
 # ------------------------------------------------------------------------------ report, API, command
 def test_plot_run_writes_figures_and_a_report_with_the_numbers(base, tmp_path):
-    drawn = plot_run(base, tmp_path / "out", metadata={"seed": 20250422, "git": {"commit": "abc123", "dirty": False},
+    plot_run(base, tmp_path / "out", metadata={"seed": 20250422, "git": {"commit": "abc123", "dirty": False},
                                                        "versions": {"diplosim": "9.9"}})
     out = tmp_path / "out"
     for name in RUN_FIGURE_NAMES:

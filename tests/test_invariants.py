@@ -12,7 +12,7 @@ from helpers import copy_scenario, set_actor_values
 from sim.inputs.compose import available
 from sim.core.model import CrisisModel
 from sim.inputs.resolve import build_inputs
-from sim.vocab.ladder import ACT_FACILITATE, ACT_MEDIATE, CF_AGREED, CF_HOLDING
+from sim.vocab.ladder import CF_AGREED, CF_HOLDING
 from sim.inputs.params import ModelParams
 
 

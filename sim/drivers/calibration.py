@@ -1,38 +1,48 @@
-"""Calibration against the historical record by ABC over the vectorised ensemble.
+"""Fitting the model's free parameters to the crisis record: ABC-SMC over the vectorised ensemble.
 
-Each parameter draw from the prior runs as ``reps`` replicates: a whole prior sample runs as one
-batch per historical preset (per-replicate parameter arrays). A draw's distance to the record
-sums, over the crises, the expected gap between the simulated and the observed highest rung,
-plus half a point for a wrong duration class and half a point for a wrong ending (ceasefire or
-not), averaged over the draw's replicates; and, as summary statistics, the targets of brief
-M§8 (P(strikes) ≈ 0.45 pooled over the post-1998 presets and ≈ 0.75 for each post-2016 preset,
-P(war) ≤ 0.11 over the post-1998 ones, 0.2-0.5 over the pre-nuclear ones, a median post-1998
-crisis of 2-8 weeks, and for the 2025 reference case a median of 2-8 weeks and a kinetic phase of
-at most a week), each costing TARGET_WEIGHT points per unit of probability outside its band.
-The draws closest form the posterior.
+**Data.** Each historical preset (a scenario with an ``observed`` block) contributes its observed
+highest rung, its duration class (ICB termination: at most 30 days, 31-90, longer) and whether it
+ended in a ceasefire or agreement. Nothing else: no band or base rate computed from the record
+enters the fit, so leaving a crisis out of the record leaves it out of the fit entirely.
 
-Leaving one crisis out is cheap: the same draws are accepted on the other crises' distances,
-and their simulated outcomes of the crisis left out are its out-of-sample predictive sample.
+**Discrepancy.** Each parameter draw runs ``reps`` replicates of every crisis (the draws of a
+generation run as per-replicate parameter arrays, one batch per crisis). A draw's discrepancy is
+the sum over crises of proper scores of its predictive distribution against the record: the
+ranked probability score of the highest rung, plus half the ranked probability score of the
+duration class and half the Brier score of the ending (weights fixed before any fit). Scoring
+rules as ABC discrepancies: Pacchiardi & Dutta (2021); see also Gneiting & Raftery (2007).
+
+**Algorithm.** ABC population Monte Carlo (Beaumont et al. 2009): the first generation draws from
+the uniform priors; each later one perturbs the accepted population with a Gaussian kernel of
+twice its weighted covariance, with importance weights prior / kernel mixture; each generation
+accepts the ``quantile`` of its draws closest to the record, so the tolerance falls from
+generation to generation. The last accepted population, with its weights, is the posterior;
+:func:`posterior_sample` resamples it into an equally weighted sample. No draw is picked out of
+it afterwards.
+
+**Why our own sampler rather than pyabc.** pyabc's model interface simulates one parameter set at
+a time; here a whole generation of draws runs as one vectorised batch per crisis, which is what
+makes a fit take minutes. The sampler is the textbook one and short; its machinery is checked by
+simulation-based calibration (``experiments/sbc.py``).
+
+**Leaving a crisis out** (:func:`fit` with ``exclude``) drops it from every discrepancy of every
+generation; its own simulations are never used. The first generation does not depend on the
+record, so folds may share its discrepancies (``prior_distances``): a fold then equals a fit run
+on its own with the same seed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from sim.inputs.compose import compose_config
-from sim.inputs.scenario import load_scenario
+from sim.inputs.scenario import list_scenarios, load_scenario
 from sim.runs.ensemble import run_ensemble
-from sim.stats.summary import summarise
-from sim.stats.targets import calibration_checks
-
-#: The historical presets the model is fitted to and scored on (not the era preset).
-HISTORICAL = ("rann_kutch_1965", "kashmir_1965", "kargil_1999", "twin_peaks_2001", "kaluchak_2002",
-              "mumbai_2008", "uri_2016", "pulwama_2019", "pahalgam_2025")
-
+from sim.stats.scores import RUNGS
 
 #: Free behavioural parameters fitted to the record, with uniform priors (low, high).
 PRIORS: dict[str, tuple[float, float]] = {
@@ -48,10 +58,14 @@ PRIORS: dict[str, tuple[float, float]] = {
     "incursion_danger_factor": (0.0, 1.0),
 }
 
-
 DURATION_EDGES = (30, 90)  # duration classes: <= 30 days, 31-90 days, > 90 days
+DURATION_CLASSES = len(DURATION_EDGES) + 1
 
-ABC_DAYS = 180
+#: Weights of the three scores in a crisis's discrepancy (fixed a priori).
+W_RUNG, W_DURATION, W_ENDING = 1.0, 0.5, 0.5
+
+#: Columns a fit or a forecast keeps of each simulated replicate.
+SIM_COLUMNS = ("highest_rung", "crisis_days", "ceasefire")
 
 
 def duration_class(days: np.ndarray | float) -> np.ndarray:
@@ -59,155 +73,136 @@ def duration_class(days: np.ndarray | float) -> np.ndarray:
     return np.searchsorted(np.asarray(DURATION_EDGES, dtype=float), np.asarray(days, dtype=float), side="left")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Record:
-    """What happened in one historical crisis (from its scenario's ``observed`` block)."""
+    """What happened in one historical crisis (its scenario's ``observed`` block)."""
 
     scenario: str
+    trigger_date: str
     highest_rung: int
     duration_days: float
     ceasefire: bool
 
 
-def record() -> list[Record]:
-    """The observed outcomes of the historical presets."""
+def historical_presets() -> tuple[str, ...]:
+    """The presets with an observed outcome, in order of trigger date."""
+    found = []
+    for name in list_scenarios():
+        sc = load_scenario(name)
+        if sc.observed and "highest_rung" in sc.observed:
+            found.append((str(sc.trigger["date"]), name))
+    return tuple(name for _, name in sorted(found))
+
+
+def record(names: Sequence[str] | None = None) -> list[Record]:
+    """The observed outcomes of the historical presets (all of them by default)."""
     out = []
-    for name in HISTORICAL:
-        obs = load_scenario(name).observed
-        out.append(Record(name, int(obs["highest_rung"]), float(obs["duration_days"]),
+    for name in names or historical_presets():
+        sc = load_scenario(name)
+        obs = sc.observed
+        out.append(Record(name, str(sc.trigger["date"]), int(obs["highest_rung"]), float(obs["duration_days"]),
                           str(obs.get("ending", "")) == "ceasefire"))
     return out
 
 
-def draw_prior(n: int, seed: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class FitSettings:
+    """Sizes and seed of one ABC-SMC fit."""
+
+    draws: int = 2000  # draws a generation
+    reps: int = 5  # replicates per draw and crisis
+    generations: int = 4
+    quantile: float = 0.1  # share of each generation accepted
+    days: int = 180  # simulated horizon
+    seed: int = 2026
+    block_size: int = 5000
+    posterior_size: int = 400  # rows of the equally weighted posterior sample
+    forecast_reps: int = 10  # replicates per posterior row when forecasting a crisis
+
+
+def draw_prior(n: int, seed: int, priors: Mapping[str, tuple[float, float]] = PRIORS) -> pd.DataFrame:
     """n parameter draws from the uniform priors (a seeded generator of its own)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xABC]))
-    return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in PRIORS.items()})
+    return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in priors.items()})
 
 
-#: Targets of brief M§8 used as summary statistics: (presets pooled, outcome, low, high).
-POST_1998 = ("kargil_1999", "twin_peaks_2001", "kaluchak_2002", "mumbai_2008", "uri_2016", "pulwama_2019",
-             "pahalgam_2025")
+def simulate(draws: pd.DataFrame, seed: int, reps: int, scenarios: Sequence[str], days: int,
+             block_size: int = 5000) -> dict[str, pd.DataFrame]:
+    """Run every scenario ``reps`` times per draw, the draws as per-replicate parameter arrays.
 
-
-TARGETS = (
-    (POST_1998, "strikes", 0.35, 0.55),  # P(rung >= 3 | post-1998 crisis) ≈ 0.45
-    (("uri_2016",), "strikes", 0.6, 0.9),  # ≈ 0.75 for each post-2016 preset
-    (("pulwama_2019",), "strikes", 0.6, 0.9),
-    (("pahalgam_2025",), "strikes", 0.6, 0.9),
-    (POST_1998, "war", 0.0, 0.11),  # P(war | post-1998 crisis) <= 0.11
-    (("rann_kutch_1965", "kashmir_1965"), "war", 0.2, 0.5),  # pre-1998, nuclear off: 0.2-0.5
-    (POST_1998, "within_8_weeks", 0.5, 1.0),  # median crisis duration ≈ 2-8 weeks: at most 56 days ...
-    (POST_1998, "beyond_2_weeks", 0.5, 1.0),  # ... and at least 14 days
-    # The reference case on its own (the pooled bands above can be met by crises that never
-    # fought, whose duration of fighting is 0): its median duration 2-8 weeks, kinetic phase
-    # (rung >= 3) days, not weeks.
-    (("pahalgam_2025",), "within_8_weeks", 0.5, 1.0),
-    (("pahalgam_2025",), "beyond_2_weeks", 0.5, 1.0),
-    (("pahalgam_2025",), "kinetic_within_week", 0.5, 1.0),
-)
-
-
-TARGET_WEIGHT = 20.0  # distance points per unit of probability outside a target band (near-hard constraints)
-
-
-def simulate(draws: pd.DataFrame, seed: int, reps: int = 1, scenarios: Sequence[str] = HISTORICAL,
-             days: int = ABC_DAYS, block_size: int = 5000) -> dict[str, pd.DataFrame]:
-    """Run every scenario ``reps`` times per draw; per-replicate outcomes by scenario, with a
-    ``draw`` column (replicate ``i * reps + k`` belongs to draw ``i``)."""
+    Returns:
+        Per scenario, the columns of :data:`SIM_COLUMNS` and ``draw`` (replicate ``i * reps + k``
+        belongs to draw ``i``). Parameters not in ``draws`` keep their configured values.
+    """
     out = {}
-    arrays = {k: np.repeat(draws[k].to_numpy(), reps) for k in draws.columns}
+    arrays = {k: np.repeat(draws[k].to_numpy(float), reps) for k in draws.columns}
     for name in scenarios:
         cfg = compose_config([f"scenario={name}", f"run.replicates={len(draws) * reps}", f"run.days={days}",
-                              f"run.seed={seed}", f"run.block_size={block_size}", "run.progress=false"])
+                              f"run.seed={seed}", f"run.block_size={block_size}", "run.progress=false",
+                              "run.figures=false", *point_parameters()])
         o = run_ensemble(cfg, param_arrays=arrays, progress=False).outcomes
-        o["draw"] = np.repeat(np.arange(len(draws)), reps)
-        out[name] = o
+        frame = o[list(SIM_COLUMNS)].copy()
+        frame["draw"] = np.repeat(np.arange(len(draws)), reps)
+        out[name] = frame
     return out
 
 
-def distances(sims: dict[str, pd.DataFrame], records: Sequence[Record]) -> pd.DataFrame:
-    """Per draw (rows): each crisis's expected distance to the record (columns named by scenario)
-    and each base-rate target's penalty (columns ``target_<k>``)."""
-    cols = {}
-    for rec in records:
-        o = sims[rec.scenario]
-        d = np.abs(o["highest_rung"].to_numpy() - rec.highest_rung).astype(float)
-        if rec.highest_rung >= 2:  # the model's duration counts days of fighting (rung >= 2)
-            d += 0.5 * (duration_class(o["duration_days"].to_numpy()) != duration_class(rec.duration_days))
-        d += 0.5 * (o["ceasefire"].to_numpy() != rec.ceasefire)
-        cols[rec.scenario] = pd.Series(d).groupby(o["draw"].to_numpy()).mean().to_numpy()
-    for o in sims.values():
-        o["within_8_weeks"] = o["duration_days"] <= 56
-        o["beyond_2_weeks"] = o["duration_days"] >= 14
-        o["kinetic_within_week"] = o["kinetic_days"] <= 7
-    for k, (names, outcome, lo, hi) in enumerate(TARGETS):
-        rate = np.mean([pd.Series(sims[n][outcome].to_numpy(float)).groupby(sims[n]["draw"].to_numpy()).mean()
-                        .to_numpy() for n in names if n in sims], axis=0)
-        cols[f"target_{k}"] = TARGET_WEIGHT * (np.maximum(lo - rate, 0) + np.maximum(rate - hi, 0))
-    return pd.DataFrame(cols)
+def point_parameters() -> list[str]:
+    """The override that makes a run use the configured point for the parameters it is not given
+    (a fit supplies the fitted ones itself), where the config knows the setting."""
+    from sim.inputs.schema import RunConfig
+    return ["run.parameters=point"] if "parameters" in RunConfig.__dataclass_fields__ else []
 
 
-def covers(sims: dict[str, pd.DataFrame], records: Sequence[Record], level: float = 0.9,
-           margin_se: float = 0.0) -> pd.DataFrame:
-    """Per draw (rows) and crisis (columns): whether the observed highest rung lies inside the
-    draw's central ``level`` predictive range of highest rung, i.e. whether the model gives the
-    observed rung or below, and the observed rung or above, each at least (1 - level) / 2.
-
-    ``margin_se`` asks for that many standard errors (of a share of (1 - level) / 2 over the
-    draw's replicates) more, so that coverage seen in a few hundred replicates still holds in many.
-    """
-    tail = (1.0 - level) / 2.0
-    cols = {}
-    for rec in records:
-        o = sims[rec.scenario]
-        hi, draw = o["highest_rung"].to_numpy(), o["draw"].to_numpy()
-        below = pd.Series(hi <= rec.highest_rung).groupby(draw)
-        above = pd.Series(hi >= rec.highest_rung).groupby(draw).mean().to_numpy()
-        need = tail + margin_se * np.sqrt(tail * (1.0 - tail) / below.size().to_numpy())
-        cols[rec.scenario] = (below.mean().to_numpy() >= need) & (above >= need)
-    return pd.DataFrame(cols)
+def _per_draw_counts(codes: np.ndarray, draw: np.ndarray, n_draws: int, k: int) -> np.ndarray:
+    """(n_draws, k) shares of each code among each draw's replicates."""
+    counts = np.bincount(draw * k + codes, minlength=n_draws * k).reshape(n_draws, k)
+    return counts / counts.sum(axis=1, keepdims=True)
 
 
-def reference_checks_met(sims: dict[str, pd.DataFrame], scenario: str = "pahalgam_2025",
-                         days: int = ABC_DAYS) -> np.ndarray:
-    """Per draw: whether the reference crisis meets every brief M§8 check of
-    :func:`sim.stats.targets.calibration_checks` (the checks every run of a post-2016 crisis prints)."""
-    sc = load_scenario(scenario)
-    met = []
-    for _, o in sims[scenario].groupby("draw"):
-        summary = summarise(o, days, ["bilateral", *sc.third_party_ids], sc.third_party_ids, sc.belligerent_ids)
-        met.append(all(ok for _, ok, _ in calibration_checks(summary)))
-    return np.array(met, dtype=bool)
+def _rps_rows(probs: np.ndarray, observed: int) -> np.ndarray:
+    cdf = np.cumsum(probs, axis=1)[:, :-1]
+    step = (np.arange(probs.shape[1] - 1) >= observed).astype(float)
+    return np.mean((cdf - step) ** 2, axis=1)
 
 
-def accept(dist: pd.DataFrame, quantile: float, exclude: str | None = None) -> np.ndarray:
-    """Indices of the draws whose total distance (without ``exclude``) is in the lowest quantile."""
-    total = dist.drop(columns=[exclude]) if exclude else dist
-    total = total.sum(axis=1).to_numpy()
-    k = max(1, int(round(quantile * total.size)))
+def crisis_discrepancy(sim: pd.DataFrame, rec: Record, n_draws: int) -> np.ndarray:
+    """Per draw: the crisis's discrepancy, a weighted sum of proper scores of the draw's
+    predictive distribution (see the module's docstring)."""
+    draw = sim["draw"].to_numpy()
+    rung = np.clip(sim["highest_rung"].to_numpy(np.int64), 0, RUNGS - 1)
+    p_rung = _per_draw_counts(rung, draw, n_draws, RUNGS)
+    p_dur = _per_draw_counts(duration_class(sim["crisis_days"].to_numpy(float)).astype(np.int64), draw, n_draws,
+                             DURATION_CLASSES)
+    p_cf = np.bincount(draw, weights=sim["ceasefire"].to_numpy(float), minlength=n_draws) / np.bincount(
+        draw, minlength=n_draws)
+    return (W_RUNG * _rps_rows(p_rung, rec.highest_rung)
+            + W_DURATION * _rps_rows(p_dur, int(duration_class(rec.duration_days)))
+            + W_ENDING * (p_cf - float(rec.ceasefire)) ** 2)
+
+
+def discrepancies(sims: Mapping[str, pd.DataFrame], records: Sequence[Record], n_draws: int) -> pd.DataFrame:
+    """Per draw (rows) and crisis (columns, named by scenario): the crisis's discrepancy."""
+    return pd.DataFrame({rec.scenario: crisis_discrepancy(sims[rec.scenario], rec, n_draws) for rec in records})
+
+
+def accept(total: np.ndarray, quantile: float) -> np.ndarray:
+    """Indices of the draws whose total discrepancy is in the lowest ``quantile`` (stable order)."""
+    k = max(2, int(round(quantile * total.size)))
     return np.argsort(total, kind="stable")[:k]
 
 
-def posterior_summary(draws: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
-    """Mean, sd and 5-95% interval of each fitted parameter among the accepted draws."""
-    acc = draws.iloc[idx]
-    return pd.DataFrame({"prior_low": [PRIORS[k][0] for k in draws.columns],
-                         "prior_high": [PRIORS[k][1] for k in draws.columns],
-                         "mean": acc.mean(), "sd": acc.std(ddof=1),
-                         "q05": acc.quantile(0.05), "q95": acc.quantile(0.95)}, index=draws.columns)
-
-
-def perturb(accepted: pd.DataFrame, weights: np.ndarray, n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+def perturb(accepted: pd.DataFrame, weights: np.ndarray, n: int, seed: int,
+            priors: Mapping[str, tuple[float, float]] = PRIORS) -> tuple[pd.DataFrame, np.ndarray]:
     """One ABC population Monte Carlo step (Beaumont et al. 2009): n new draws from a Gaussian
     kernel (twice the weighted covariance) around the accepted ones, kept inside the prior box,
     with importance weights prior / kernel mixture (the prior is uniform, so 1 / mixture)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xBEE]))
     x = accepted.to_numpy(float)
     w = weights / weights.sum()
-    cov = 2.0 * np.cov(x.T, aweights=w)
-    lo = np.array([PRIORS[k][0] for k in accepted.columns])
-    hi = np.array([PRIORS[k][1] for k in accepted.columns])
+    cov = 2.0 * np.atleast_2d(np.cov(x.T, aweights=w))
+    lo = np.array([priors[k][0] for k in accepted.columns])
+    hi = np.array([priors[k][1] for k in accepted.columns])
     out = np.empty((n, x.shape[1]))
     filled = 0
     while filled < n:
@@ -223,17 +218,101 @@ def perturb(accepted: pd.DataFrame, weights: np.ndarray, n: int, seed: int) -> t
     return pd.DataFrame(out, columns=accepted.columns), new_w / new_w.sum()
 
 
-def weighted_summary(draws: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
-    """Weighted mean, sd and 5-95% interval of each parameter of a weighted population."""
+@dataclass
+class Posterior:
+    """The last accepted population of a fit, with its weights and the fit's history."""
+
+    draws: pd.DataFrame
+    weights: np.ndarray
+    crises: tuple[str, ...]
+    settings: FitSettings
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def sample(self) -> pd.DataFrame:
+        """An equally weighted sample of ``settings.posterior_size`` rows (systematic resampling,
+        seeded; rows in random order)."""
+        return posterior_sample(self.draws, self.weights, self.settings.posterior_size, self.settings.seed)
+
+
+def posterior_sample(draws: pd.DataFrame, weights: np.ndarray, size: int, seed: int) -> pd.DataFrame:
+    """Systematic resampling of a weighted population into ``size`` equally weighted rows."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5A3]))
     w = np.asarray(weights, float) / np.sum(weights)
+    positions = (rng.random() + np.arange(size)) / size
+    idx = np.minimum(np.searchsorted(np.cumsum(w), positions), len(w) - 1)
+    return draws.iloc[rng.permutation(idx)].reset_index(drop=True)
+
+
+def prior_generation(records: Sequence[Record], settings: FitSettings
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The first generation: prior draws and their discrepancies on every crisis of ``records``.
+
+    It does not depend on the record's outcomes beyond the discrepancy columns, so leave-one-out
+    folds share it and drop their crisis's column.
+    """
+    draws = draw_prior(settings.draws, settings.seed)
+    sims = simulate(draws, settings.seed, settings.reps, [r.scenario for r in records], settings.days,
+                    settings.block_size)
+    return draws, discrepancies(sims, records, len(draws))
+
+
+def fit(records: Sequence[Record], settings: FitSettings, exclude: str | None = None,
+        prior: tuple[pd.DataFrame, pd.DataFrame] | None = None, log: Any = None) -> Posterior:
+    """ABC-SMC on the record without ``exclude`` (see the module's docstring).
+
+    Args:
+        records: The crises of the record.
+        settings: Sizes and seed.
+        exclude: A crisis left out of every discrepancy of every generation.
+        prior: The first generation from :func:`prior_generation` on (at least) the crises used.
+        log: Called with one line per generation, if given.
+    """
+    used = [r for r in records if r.scenario != exclude]
+    draws, dist = prior if prior is not None else prior_generation(used, settings)
+    total = dist[[r.scenario for r in used]].sum(axis=1).to_numpy()
+    weights = np.full(len(draws), 1.0 / len(draws))
+    idx = np.arange(len(draws))
+    history = []
+    for gen in range(settings.generations):
+        if gen:
+            draws, weights = perturb(draws.iloc[idx].reset_index(drop=True), weights[idx], settings.draws,
+                                     settings.seed + gen)
+            sims = simulate(draws, settings.seed + 100 * gen, settings.reps, [r.scenario for r in used],
+                            settings.days, settings.block_size)
+            total = discrepancies(sims, used, len(draws)).sum(axis=1).to_numpy()
+        idx = accept(total, settings.quantile)
+        history.append({"generation": gen + 1, "draws": int(len(draws)), "accepted": int(len(idx)),
+                        "tolerance": float(total[idx].max()), "mean_accepted": float(total[idx].mean()),
+                        "mean_all": float(total.mean())})
+        if log:
+            h = history[-1]
+            log(f"generation {h['generation']}: accepted {h['accepted']} of {h['draws']}, tolerance "
+                f"{h['tolerance']:.3f}, mean discrepancy {h['mean_accepted']:.3f} (all {h['mean_all']:.3f})")
+    acc_w = weights[idx] / weights[idx].sum()
+    return Posterior(draws.iloc[idx].reset_index(drop=True), acc_w, tuple(r.scenario for r in used), settings,
+                     history)
+
+
+def forecast(sample: pd.DataFrame, scenario: str, settings: FitSettings, seed: int | None = None) -> pd.DataFrame:
+    """The posterior predictive sample of one crisis: every posterior row run
+    ``settings.forecast_reps`` times (columns of :data:`SIM_COLUMNS` and ``draw``)."""
+    seed = settings.seed + 7 if seed is None else seed
+    return simulate(sample, seed, settings.forecast_reps, [scenario], settings.days, settings.block_size)[scenario]
+
+
+def identification(posterior: Posterior) -> pd.DataFrame:
+    """Per parameter: prior range, weighted posterior mean, sd, 5-95% interval, and the ratio of
+    posterior to prior sd (near 1: the record does not identify the parameter)."""
+    w = posterior.weights / posterior.weights.sum()
     rows = {}
-    for k in draws.columns:
-        x = draws[k].to_numpy(float)
+    for k in posterior.draws.columns:
+        x = posterior.draws[k].to_numpy(float)
+        lo, hi = PRIORS[k]
         mean = float(np.sum(w * x))
+        sd = float(np.sqrt(np.sum(w * (x - mean) ** 2)))
         order = np.argsort(x)
         cdf = np.cumsum(w[order])
-        q05, q95 = (float(x[order][np.searchsorted(cdf, q)]) for q in (0.05, 0.95))
-        rows[k] = {"prior_low": PRIORS[k][0], "prior_high": PRIORS[k][1], "mean": mean,
-                   "sd": float(np.sqrt(np.sum(w * (x - mean) ** 2))), "q05": q05, "q95": q95}
+        q05, q50, q95 = (float(x[order][min(np.searchsorted(cdf, q), len(x) - 1)]) for q in (0.05, 0.5, 0.95))
+        rows[k] = {"prior_low": lo, "prior_high": hi, "mean": mean, "median": q50, "sd": sd, "q05": q05,
+                   "q95": q95, "sd_ratio": sd / ((hi - lo) / np.sqrt(12.0))}
     return pd.DataFrame.from_dict(rows, orient="index")
-
