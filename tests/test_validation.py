@@ -129,3 +129,19 @@ def test_leave_one_out_never_sees_the_left_out_outcome(records):
             if r.scenario == "pulwama_2019" else r for r in records]
     moved = loo_fold(seen, "uri_2016", TINY)
     assert not np.array_equal(base["probs"], moved["probs"])
+
+
+# ------------------------------------------------------------------ agreement between encodings
+def test_krippendorff_alpha_reproduces_the_textbook_example():
+    """Krippendorff (2011), 'Computing Krippendorff's alpha-reliability', four coders, 12 units:
+    nominal 0.743, ordinal 0.815, interval 0.849."""
+    from sim.stats.agreement import krippendorff_alpha
+    N = None
+    coders = ([1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
+              [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N])
+    units = list(zip(*coders))
+    assert round(krippendorff_alpha(units, "nominal"), 3) == 0.743
+    assert round(krippendorff_alpha(units, "ordinal"), 3) == 0.815
+    assert round(krippendorff_alpha(units, "interval"), 3) == 0.849
+    assert krippendorff_alpha([(1, 1), (2, 2), (3, 3)], "ordinal") == 1.0
+    assert np.isnan(krippendorff_alpha([(1, 1), (1, 1)]))
