@@ -626,7 +626,6 @@ def encode(c: Crisis) -> tuple[dict, list[list], list[list]]:
         meta["observed"][k] = {"value": v, "source": s}
     actors: list[list] = []
     soviet = d < SOVIET_END
-    opponent = "PAK" if c.victim == "IND" else "IND"
     for b in BELLIGERENTS:
         actors.append([b, "name", NAMES[b], "", ""])
         actors.append([b, "role", "belligerent", "", "brief M§1"])
@@ -671,8 +670,7 @@ def encode(c: Crisis) -> tuple[dict, list[list], list[list]]:
     for t in tps:
         for b in BELLIGERENTS:
             lvl, src, known = code_leverage(t, b, c)
-            if lvl:
-                edges.append([t, b, "leverage_security", value("edge.leverage_security", lvl), known, f"level {lvl}: {src}"])
+            edges.append([t, b, "leverage_security", value("edge.leverage_security", lvl), known, f"level {lvl}: {src}"])
     return meta, actors, edges
 
 
