@@ -33,7 +33,6 @@ from sim.core.model import CrisisModel
 from sim.core.state import DAILY, KINDS, ROLES, STATE
 from sim.inputs.compose import compose_config
 from sim.inputs.params import PARAM_NAMES, param_specs
-from sim.inputs.scenario.kinds import trigger_kinds
 from sim.inputs.scenario import (
     BELLIGERENT_KEYS,
     CONDITION_KEYS,
@@ -42,6 +41,7 @@ from sim.inputs.scenario import (
     THIRD_PARTY_KEYS,
     TRIGGER_KINDS,
 )
+from sim.inputs.scenario.kinds import trigger_kinds
 from sim.vocab.outcomes import COLUMNS, OUTCOMES
 
 #: Markers of the generated sections in ODD.md.

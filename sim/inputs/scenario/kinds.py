@@ -94,7 +94,11 @@ def read_trigger_kinds(path: Path) -> dict[str, TriggerKind]:
     return out
 
 
-@lru_cache(maxsize=4)
 def trigger_kinds(path: str = "") -> dict[str, TriggerKind]:
-    """The kind table of the data home (or of ``path``), read once."""
-    return read_trigger_kinds(Path(path) if path else kinds_path())
+    """The kind table of the data home (or of ``path``), read once per file."""
+    return _cached(str(Path(path) if path else kinds_path()))
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str) -> dict[str, TriggerKind]:
+    return read_trigger_kinds(Path(path))

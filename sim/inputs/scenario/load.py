@@ -3,9 +3,13 @@
 A scenario is a folder ``scenarios/<name>/`` with three files, every number beside its source:
 
 - ``scenario.yaml``: trigger, nuclear status, event rates, conditions and the observed outcome,
-  each number written as ``{value: ..., source: ...}``;
-- ``actors.csv`` (``actor,key,value,source``): one row per actor parameter;
-- ``edges.csv`` (``from,to,attribute,value,source``): affinity and leverage ties.
+  each input written as ``{value: ..., source: ..., known: ...}``;
+- ``actors.csv`` (``actor,key,value,known,source``): one row per actor parameter;
+- ``edges.csv`` (``from,to,attribute,value,known,source``): affinity and leverage ties.
+
+``known`` is the date the input's fact was public, on or before the trigger day, or ``standing``
+for a convention (:mod:`sim.inputs.scenario.known`); the starting rungs follow the trigger's
+kind (:mod:`sim.inputs.scenario.kinds`).
 
 Adding an actor (Qatar, Turkey, ...) is a matter of rows in these files, never of code. The
 sections are read by :mod:`sim.inputs.scenario.sections`; a malformed file is refused with a
