@@ -33,12 +33,14 @@ def set_actor_values(folder: Path, values: dict[tuple[str, str], str]) -> None:
     """Set actors.csv values by (actor, key)."""
     path = folder / "actors.csv"
     with path.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        fieldnames = list(reader.fieldnames or [])
     for row in rows:
         if (row["actor"], row["key"]) in values:
             row["value"] = values[(row["actor"], row["key"])]
     with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["actor", "key", "value", "source"])
+        writer = csv.DictWriter(fh, fieldnames=fieldnames)
         writer.writeheader()
         writer.writerows(rows)
 

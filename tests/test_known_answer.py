@@ -27,7 +27,10 @@ HOLD_BIAS = 1.0
 CF_INTERCEPT = 0.3
 HOTLINE = 0.8
 BREAK = 0.05
-RUNG0 = (2, 1)
+#: The starting rungs follow the trigger kind (scenarios/trigger_kinds.csv): a clash starts both
+#: sides at rung 2 (the case used to start them at (2, 1) through actors.csv rows, which no longer exist).
+RUNG0 = (2, 2)
+KIND = "clash"
 
 
 def _overrides(folder) -> list[str]:
@@ -101,13 +104,14 @@ def exact_probabilities() -> dict[str, float]:
 @pytest.fixture(scope="module")
 def markov_run(tmp_path_factory):
     folder = copy_scenario(tmp_path_factory.mktemp("ka"), "markov_chain")
+    assert sim.load_scenario("pahalgam_2025").trigger_kind.kind != KIND  # the edit below is what sets the rungs
 
     def quiet(meta):
         for key in ("attack_rate_per_year", "loc_incidents_per_year"):
             meta["rates"][key]["value"] = 0
+        meta["trigger"]["kind"]["value"] = KIND
     edit_yaml(folder, quiet)
-    set_actor_values(folder, {("IND", "rung0"): str(RUNG0[0]), ("PAK", "rung0"): str(RUNG0[1]),
-                              ("IND", "audience_cost"): "0", ("PAK", "audience_cost"): "0",
+    set_actor_values(folder, {("IND", "audience_cost"): "0", ("PAK", "audience_cost"): "0",
                               ("IND", "economic_exposure"): str(EXPOSURE[0]),
                               ("PAK", "economic_exposure"): str(EXPOSURE[1])})
     return sim.run_ensemble(overrides=_overrides(folder))

@@ -78,32 +78,32 @@ def test_the_unchanged_copy_loads(scenario):
 
 # ----------------------------------------------------------------------------- actors.csv
 def test_empty_source_cell_in_actors_csv(scenario):
-    line = replace_line(scenario / "actors.csv", "USA,pressure,", "USA,pressure,2.0,")
+    line = replace_line(scenario / "actors.csv", "USA,pressure,", "USA,pressure,2.0,2025-04-01,")
     assert_names(refused(scenario), "actors.csv", line, "USA.pressure", "source")
 
 
 def test_blank_source_cell_in_actors_csv(scenario):
-    line = replace_line(scenario / "actors.csv", "USA,attention,", 'USA,attention,0.5,"   "')
+    line = replace_line(scenario / "actors.csv", "USA,attention,", 'USA,attention,0.5,2025-04-01,"   "')
     assert_names(refused(scenario), "actors.csv", line, "USA.attention", "source")
 
 
 def test_non_number_in_actors_csv(scenario):
-    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,attention,lots,test source")
+    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,attention,lots,2025-04-01,test source")
     assert_names(refused(scenario), "actors.csv", line, "USA.attention", "lots")
 
 
 def test_value_out_of_range_in_actors_csv(scenario):
-    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,attention,1.5,test source")
+    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,attention,1.5,2025-04-01,test source")
     assert_names(refused(scenario), "actors.csv", line, "USA.attention")
 
 
 def test_too_many_fields_in_actors_csv(scenario):
-    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,attention,0.5,test source,extra")
+    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,attention,0.5,2025-04-01,test source,extra")
     assert_names(refused(scenario), "actors.csv", line, "number of fields")
 
 
 def test_unknown_actor_key_in_actors_csv(scenario):
-    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,atention,0.5,test source")
+    line = replace_line(scenario / "actors.csv", "USA,attention,", "USA,atention,0.5,2025-04-01,test source")
     assert_names(refused(scenario), "actors.csv", line, "atention")
 
 
@@ -117,33 +117,33 @@ def test_actor_lacking_a_key(scenario):
 
 # ------------------------------------------------------------------------------ edges.csv
 def test_unknown_actor_in_edges_csv(scenario):
-    line = replace_line(scenario / "edges.csv", "USA,PAK,affinity,", "XYZ,PAK,affinity,0.35,test source")
+    line = replace_line(scenario / "edges.csv", "USA,PAK,affinity,", "XYZ,PAK,affinity,0.4,2025-04-01,test source")
     assert_names(refused(scenario), "edges.csv", line, "XYZ")
 
 
 def test_affinity_out_of_range(scenario):
-    line = replace_line(scenario / "edges.csv", "IND,PAK,affinity,", "IND,PAK,affinity,1.5,test source")
+    line = replace_line(scenario / "edges.csv", "IND,PAK,affinity,", "IND,PAK,affinity,1.5,standing,test source")
     assert_names(refused(scenario), "edges.csv", line, "affinity", "1.5")
 
 
 def test_leverage_out_of_range(scenario):
     line = replace_line(scenario / "edges.csv", "USA,IND,leverage_security,",
-                        "USA,IND,leverage_security,-0.1,test source")
+                        "USA,IND,leverage_security,-0.1,2025-04-01,test source")
     assert_names(refused(scenario), "edges.csv", line, "leverage_security", "-0.1")
 
 
 def test_empty_source_cell_in_edges_csv(scenario):
-    line = replace_line(scenario / "edges.csv", "IND,PAK,affinity,", "IND,PAK,affinity,-0.8,")
+    line = replace_line(scenario / "edges.csv", "IND,PAK,affinity,", "IND,PAK,affinity,-0.8,standing,")
     assert_names(refused(scenario), "edges.csv", line, "source")
 
 
 def test_too_few_fields_in_edges_csv(scenario):
-    line = replace_line(scenario / "edges.csv", "USA,PAK,leverage_security,", "USA,PAK,leverage_security,0.14")
+    line = replace_line(scenario / "edges.csv", "USA,IND,leverage_security,", "USA,IND,leverage_security,0.14,2025-04-01")
     assert_names(refused(scenario), "edges.csv", line, "number of fields")
 
 
 def test_non_number_in_edges_csv(scenario):
-    line = replace_line(scenario / "edges.csv", "IND,PAK,affinity,", "IND,PAK,affinity,very low,test source")
+    line = replace_line(scenario / "edges.csv", "IND,PAK,affinity,", "IND,PAK,affinity,very low,standing,test source")
     assert_names(refused(scenario), "edges.csv", line, "very low")
 
 
@@ -215,9 +215,10 @@ def test_malformed_yaml_names_file_and_line(scenario):
 
 
 # ----------------------------------------------------------------- an actor added by data
-QATAR_ACTOR_VALUES = {"attention": 0.5, "restraint": 1.0, "pressure": 0.5, "facilitation": 1.5,
-                      "mediation": 0.5, "backing": 0.0, "public_mediation": 1.0, "public_mediation_from_day": 5.0}
-QATAR_EDGES = [("QAT", "IND", "affinity", 0.3), ("QAT", "PAK", "affinity", 0.5),
+# Coded values on their level maps (docs/coding_rules.md): pahalgam_2025 is a historical preset.
+QATAR_ACTOR_VALUES = {"attention": 0.6, "restraint": 1.0, "pressure": 0.5, "facilitation": 1.0,
+                      "mediation": 1.0, "backing": 0.0, "public_mediation": 1.0, "public_mediation_from_day": 5.0}
+QATAR_EDGES = [("QAT", "IND", "affinity", 0.4), ("QAT", "PAK", "affinity", 0.8),
                ("QAT", "PAK", "leverage_economic", 0.10), ("QAT", "IND", "leverage_economic", 0.02)]
 
 
@@ -225,14 +226,14 @@ def add_qatar(folder: Path) -> None:
     assert set(QATAR_ACTOR_VALUES) == set(THIRD_PARTY_KEYS), "the test must give every third-party key"
     with (folder / "actors.csv").open("a", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["QAT", "name", "Qatar", ""])
-        writer.writerow(["QAT", "role", "third_party", "test: a Gulf facilitator"])
+        writer.writerow(["QAT", "name", "Qatar", "", ""])
+        writer.writerow(["QAT", "role", "third_party", "", "test: a Gulf facilitator"])
         for key, value in QATAR_ACTOR_VALUES.items():
-            writer.writerow(["QAT", key, value, f"test source for QAT {key}"])
+            writer.writerow(["QAT", key, value, "2025-04-01", f"test source for QAT {key}"])
     with (folder / "edges.csv").open("a", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         for a, b, attr, value in QATAR_EDGES:
-            writer.writerow([a, b, attr, value, f"test source for {a}->{b} {attr}"])
+            writer.writerow([a, b, attr, value, "2025-04-01", f"test source for {a}->{b} {attr}"])
 
 
 def test_an_actor_is_added_by_data_alone(scenario):
@@ -246,7 +247,7 @@ def test_an_actor_is_added_by_data_alone(scenario):
         assert sc.third_party_params[key][k] == value
         assert sc.sources[f"QAT.{key}"] == f"test source for QAT {key}"
     ind, pak = sc.actors.index("IND"), sc.actors.index("PAK")
-    assert sc.affinity[q, pak] == sc.affinity[pak, q] == 0.5
+    assert sc.affinity[q, pak] == sc.affinity[pak, q] == 0.8
     assert sc.leverage_economic[q, pak] == pytest.approx(0.10)
     assert sc.leverage_economic[q, ind] == pytest.approx(0.02)
     assert np.isfinite(sc.affinity).all()
@@ -262,5 +263,5 @@ def test_an_actor_is_added_by_data_alone(scenario):
 
 def test_an_added_actor_without_sources_is_refused(scenario):
     add_qatar(scenario)
-    line = replace_line(scenario / "actors.csv", "QAT,backing,", "QAT,backing,0.0,")
+    line = replace_line(scenario / "actors.csv", "QAT,backing,", "QAT,backing,0.0,2025-04-01,")
     assert_names(refused(scenario), "actors.csv", line, "QAT.backing", "source")

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.drivers.calibration import (FitSettings, Record, crisis_discrepancy, fit, historical_presets,
-                                     posterior_sample, record)
+from sim.drivers.calibration import FitSettings, Record, crisis_discrepancy, fit, posterior_sample, record
 from sim.drivers.validation import loo_fold
+from sim.inputs.scenario.coding import historical_presets
 from sim.stats import benchmarks
 from sim.stats.scores import bootstrap_mean_ci, brier, log_score, rps, rung_distribution, skill_ci
 

@@ -148,8 +148,8 @@ class CrisisModel(ModelSetup, mesa.Model):
            unanswered grievance under a retaliation norm (without one, only a share of it drives
            a side from coercion into fighting: strategic restraint), reciprocity to the perceived
            rung, backing, pressure, internationalisation, own casualties, the threshold, costs and
-           nuclear danger of the new rung (a share of it for the victim of an incursion, who
-           fights on its own side of the line) and the audience cost of backing down; and, during
+           nuclear danger of the new rung (a share of it for a victim defended at home, who
+           fights on its own side of the line: an incursion) and the audience cost of backing down; and, during
            fighting, whether to accept a ceasefire through each open channel (hotline; a third
            party's facilitation or mediation) that it will use, more readily under a standing
            neutral-site framework.
@@ -157,8 +157,9 @@ class CrisisModel(ModelSetup, mesa.Model):
            1); otherwise rungs move (never up while a ceasefire is in force). A ceasefire in force
            may break (hazard cut by trust and a third-party guarantor; a spoiler attack may break
            it), which puts both sides back at rung 2 or above at once. Grievance, commitment and
-           casualties update; a strike answers the striker's grievance; an intruder's positions,
-           while held, add to its victim's; rung 5 ends that replicate. A LoC understanding ends
+           casualties update; a strike answers the striker's grievance; a standing cause (an
+           intruder's positions, an insurgency, a civil war's refugees: the trigger kind's table)
+           adds to its victim's while its author holds on; rung 5 ends that replicate. A LoC understanding ends
            with fighting and erodes in calm times.
         6. Network update: rejected public mediation offers, backing and pressure move the
            third parties' affinity with the belligerents; pressure uses up leverage; both drift
@@ -417,8 +418,8 @@ class CrisisModel(ModelSetup, mesa.Model):
         g = self.grievance * _halflife_factor(p.grievance_halflife_days)
         g = np.where(new >= 3, g * (1.0 - p.retaliation_satisfaction), g)
         g = g + p.grievance_from_shelling * (opp == 2) + p.grievance_from_strikes * (opp >= 3)
-        if self.incursion:  # the intruder's positions across the line are a standing grievance
-            g = g + p.grievance_from_incursion * self.incursion_defender * (opp >= 2)
+        # A standing cause (the kind table): grievance to the victim while its author holds on
+        g = g + p.grievance_from_standing_cause * self.standing_cause * self.victim_mask * (opp >= self.cause_rung)
         rose = new > old
         self.commitment = self.commitment * _halflife_factor(p.commitment_halflife_days) \
             + p.commitment_per_escalation * rose

@@ -64,11 +64,17 @@ class ModelSetup:
         exposure = 1.0 + bp["economic_exposure"] * float(pol.trade_ties)  # (2,)
         danger = [0.0, 0.0, 0.0, p.danger_rung3, p.danger_rung4, p.danger_rung5]
         daily = [0.0, p.cost_rung1, p.cost_rung2, p.cost_rung3, p.cost_rung4, p.cost_rung4]
-        # Against an incursion the victim fights on its own side of the line (Kargil): it bears
-        # only a share of the nuclear danger of strikes and war (rungs 3 and 4); the intruder all.
-        self.incursion = sc.trigger["kind"] == "incursion"
-        self.incursion_defender = np.arange(2) == self.victim_slot  # (2,)
-        own_side = np.where(self.incursion_defender, p.incursion_danger_factor, 1.0) if self.incursion \
+        # What the trigger's kind does is data (scenarios/trigger_kinds.csv), read here once: a
+        # victim defended at home (an incursion: Kargil) fights on its own side of the line and
+        # bears only a share of the nuclear danger of strikes and war (rungs 3 and 4), the intruder
+        # all; a standing cause adds grievance to the victim every day its author stays at or
+        # above the rung the kind started it at (the intruder's positions, an insurgency, a civil
+        # war's refugees).
+        kind = sc.trigger_kind
+        self.victim_mask = np.arange(2) == self.victim_slot  # (2,)
+        self.standing_cause = float(kind.standing)
+        self.cause_rung = int(kind.opponent_rung0)
+        own_side = np.where(self.victim_mask, p.incursion_danger_factor, 1.0) if kind.defended_at_home \
             else np.ones(2)  # (2,), or (R, 2) for a per-replicate factor
         rows = [np.broadcast_to(np.asarray(daily[k], dtype=float) * exposure
                                 + self.nuclear * np.asarray(danger[k]) * (own_side if k in (3, 4) else 1.0),
@@ -125,16 +131,18 @@ class ModelSetup:
         self.rung = np.broadcast_to(bp["rung0"].astype(np.int64), (R, 2)).copy()
         self.max_rung = self.rung.copy()
         self.grievance = np.broadcast_to(bp["grievance0"], (R, 2)).astype(float)
-        if crisis:
-            hurt = np.broadcast_to(p.grievance_per_log_death * np.log1p(sc.trigger["deaths"]), (R, 1))
+        if crisis:  # the trigger's toll and its kind's severity (ICB's trigger typology)
+            hurt = np.broadcast_to(p.grievance_per_log_death * np.log1p(sc.trigger["deaths"])
+                                   + p.grievance_per_severity * sc.trigger_kind.severity, (R, 1))
             self.grievance[:, self.victim_slot] += hurt[:, 0]
         if inp.conditions["indus_waters_treaty"] == "abeyance":
             self.grievance += p.grievance_iwt_abeyance * bp["water_dependence"] * np.ones((R, 1))
         self.commitment = np.broadcast_to(bp["commitment0"], (R, 2)).astype(float).copy()
         # Whether each side has answered the attacks on it with a strike (rung >= 3). A crisis
-        # set off by an attack starts with it unanswered by its victim; an incursion or a clash is
-        # met by fighting, not answered as an attack; an era starts with nothing to answer.
-        if crisis and sc.trigger["kind"] == "attack":
+        # set off by a kind that owes an answer (an attack) starts with it unanswered by its
+        # victim; the other kinds are met by fighting or talks, not answered as an attack; an era
+        # starts with nothing to answer.
+        if crisis and sc.trigger_kind.answer_owed:
             self.answered[:, self.victim_slot] = False
         self.perceived = self.rung[:, ::-1].copy()
         self.trust = np.clip(p.trust_per_cbm * inp.cbm_count * np.ones((R, 1)), 0.0, 1.0)

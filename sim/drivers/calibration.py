@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from sim.inputs.compose import compose_config
-from sim.inputs.scenario import list_scenarios, load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.inputs.scenario.coding import historical_presets
 from sim.runs.ensemble import run_ensemble
 from sim.stats.scores import RUNGS
 
@@ -54,7 +55,8 @@ PRIORS: dict[str, tuple[float, float]] = {
     "danger_rung4": (2.0, 14.0),
     "cf_intercept": (-4.0, 0.0),
     "grievance_share_without_norm": (0.0, 1.0),
-    "grievance_from_incursion": (0.0, 2.0),
+    "grievance_from_standing_cause": (0.0, 2.0),
+    "grievance_per_severity": (0.0, 4.0),
     "incursion_danger_factor": (0.0, 1.0),
 }
 
@@ -82,16 +84,6 @@ class Record:
     highest_rung: int
     duration_days: float
     ceasefire: bool
-
-
-def historical_presets() -> tuple[str, ...]:
-    """The presets with an observed outcome, in order of trigger date."""
-    found = []
-    for name in list_scenarios():
-        sc = load_scenario(name)
-        if sc.observed and "highest_rung" in sc.observed:
-            found.append((str(sc.trigger["date"]), name))
-    return tuple(name for _, name in sorted(found))
 
 
 def record(names: Sequence[str] | None = None) -> list[Record]:
@@ -139,19 +131,12 @@ def simulate(draws: pd.DataFrame, seed: int, reps: int, scenarios: Sequence[str]
     for name in scenarios:
         cfg = compose_config([f"scenario={name}", f"run.replicates={len(draws) * reps}", f"run.days={days}",
                               f"run.seed={seed}", f"run.block_size={block_size}", "run.progress=false",
-                              "run.figures=false", *point_parameters()])
+                              "run.figures=false"])
         o = run_ensemble(cfg, param_arrays=arrays, progress=False).outcomes
         frame = o[list(SIM_COLUMNS)].copy()
         frame["draw"] = np.repeat(np.arange(len(draws)), reps)
         out[name] = frame
     return out
-
-
-def point_parameters() -> list[str]:
-    """The override that makes a run use the configured point for the parameters it is not given
-    (a fit supplies the fitted ones itself), where the config knows the setting."""
-    from sim.inputs.schema import RunConfig
-    return ["run.parameters=point"] if "parameters" in RunConfig.__dataclass_fields__ else []
 
 
 def _per_draw_counts(codes: np.ndarray, draw: np.ndarray, n_draws: int, k: int) -> np.ndarray:

@@ -117,14 +117,23 @@ class ModelParams:
     grievance_from_strikes: float = param(
         1.6, "Grievance added per day the opponent is at rung ≥ 3 (struck on own territory)",
         "grievance/day", 0.0, 10.0, "tuned: Pakistan answered 2019 and 2025 strikes within 1-2 days")
-    grievance_from_incursion: float = param(
-        0.3, "Grievance added per day to the victim of an incursion while the intruder holds its positions "
-        "(rung 2 or above)", "grievance/day", 0.0, 5.0,
-        "Kargil 1999: India fought until the intruders withdrew, 56 days (brief H§1a row 12); hand-set default, "
-        "the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+    grievance_from_standing_cause: float = param(
+        0.3, "Grievance added per day to the victim of a standing cause (scenarios/trigger_kinds.csv: an incursion, "
+        "an insurgency, a civil war) while its author stays at or above the rung the kind started it at",
+        "grievance/day", 0.0, 5.0,
+        "Kargil 1999: India fought until the intruders withdrew, 56 days (brief H§1a row 12); hand-set default "
+        "(fitted as grievance_from_incursion, the incursion-only parameter it generalises, in conf/params/default.yaml)")
     grievance_per_log_death: float = param(
         3.1, "Grievance added to the victim per log1p(deaths) of a militant attack",
         "grievance", 0.0, 10.0, "tuned: India moved to coercion the day after Pahalgam (26 killed → grievance ≈10.2); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+    grievance_per_severity: float = param(
+        3.3, "Grievance added to the victim of a trigger per step of its kind's severity (1 political act, "
+        "2 non-violent military act, 3 indirect violent act, 4 violent act: ICB TRIGGR, scenarios/trigger_kinds.csv)",
+        "grievance/severity", 0.0, 10.0,
+        "set so that a severity-2 trigger (a mobilisation or a nuclear test, no deaths) gives what the old Rann and "
+        "Kashmir 1965 presets' assumed 20-death tolls gave: grievance_per_log_death x log1p(20) / 2 = 2.163 x 3.04 / 2 "
+        "≈ 3.3 (with the fitted grievance_per_log_death of conf/params/default.yaml); [ICB v14] trigger typology; "
+        "size assumed, to be fitted")
     grievance_iwt_abeyance: float = param(
         0.8, "Grievance added at the start to a water-dependent side when the Indus Waters Treaty is in abeyance",
         "grievance", 0.0, 10.0, "Pakistan's NSC: diversion would be 'an act of war' (brief H§1a row 19); size assumed")

@@ -41,6 +41,7 @@ from sim.inputs.scenario import (
     THIRD_PARTY_KEYS,
     TRIGGER_KINDS,
 )
+from sim.inputs.scenario.kinds import trigger_kinds
 from sim.vocab.outcomes import COLUMNS, OUTCOMES
 
 #: Markers of the generated sections in ODD.md.
@@ -74,7 +75,6 @@ SCENARIO_KEY_DOCS: dict[str, dict[str, tuple[str, str]]] = {
     "belligerent": {
         "nuclear": ("flag", "Nuclear-armed (1) or not (0). Nuclear danger counts only if the scenario's "
                             "`nuclear` is true and both belligerents have `nuclear` > 0; otherwise the top rung is 4."),
-        "rung0": ("rung", "Rung on day 0 (Initialization)."),
         "grievance0": ("grievance", "Grievance on day 0, before the trigger's and the water grievance are added."),
         "commitment0": ("commitment", "Public commitment on day 0 (audience cost base)."),
         "audience_cost": ("utility/commitment", "Audience cost per unit of commitment, subtracted from the "
@@ -126,9 +126,11 @@ SCENARIO_KEY_DOCS: dict[str, dict[str, tuple[str, str]]] = {
                                           "times trade_ties. Security + economic must not exceed 1."),
     },
     "trigger": {
-        "kind": ("category", "What set the crisis off: a militant attack on `trigger.victim` (left unanswered, §5 and "
-                     "§7.4), an incursion across the line that the victim fights on its own side of it (danger "
-                     "share and standing grievance, §7.4 and §7.7) or a clash where the line is disputed."),
+        "kind": ("category", "What set the crisis off (docs/coding_rules.md §A). What each kind does is data, "
+                     "scenarios/trigger_kinds.csv (the table below): its severity adds grievance to "
+                     "`trigger.victim` (Initialization), it sets both sides' starting rungs, a standing cause adds "
+                     "grievance daily (§7.7), an attack is left unanswered (§5, §7.4), and the victim of an "
+                     "incursion fights on its own side of the line (danger share, §7.4)."),
     },
     "rate": {
         "attack_rate_per_year": ("attacks/year", "Rate of mass-casualty militant attacks; daily chance "
@@ -219,6 +221,14 @@ def scenario_key_table() -> str:
             unit, meaning = docs[key]
             rows.append(f"| {_cell(file)} | {_cell(applies)} | `{key}` | {valid_values(spec)} | "
                         f"{_cell(unit)} | {_cell(meaning)} |")
+    rows += ["", "The trigger kinds (`scenarios/trigger_kinds.csv`; severity 1 political act, 2 non-violent military "
+                 "act, 3 indirect violent act, 4 violent act, from ICB's trigger typology TRIGGR):", "",
+             "| kind | ICB TRIGGR | severity | victim's rung 0 | opponent's rung 0 | standing cause | answer owed "
+             "| defended at home | what it is and does |", "|---|---|---|---|---|---|---|---|---|"]
+    yes = {True: "yes", False: ""}
+    for k in trigger_kinds().values():
+        rows.append(f"| `{k.kind}` | {k.icb_triggr} | {k.severity} | {k.victim_rung0} | {k.opponent_rung0} | "
+                    f"{yes[k.standing]} | {yes[k.answer_owed]} | {yes[k.defended_at_home]} | {_cell(k.description)} |")
     return "\n".join(rows)
 
 

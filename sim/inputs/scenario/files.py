@@ -1,8 +1,10 @@
 """Reading a scenario folder: its files, its ``base:`` chain, and the line of every entry.
 
-A scenario folder holds ``scenario.yaml``, ``actors.csv`` and ``edges.csv``; a preset names a
-``base:`` folder and restates only what differs (:func:`read_folder` merges them). Every error
-names the file and, where it can, the line.
+A scenario folder holds ``scenario.yaml``, ``actors.csv`` and ``edges.csv``; a scenario may name a
+``base:`` folder and restate only what differs (:func:`read_folder` merges them, and records the
+file each entry came from). Every error names the file and, where it can, the line. Every input
+records when it was known: ``known`` in a ``{value, source, known}`` entry of scenario.yaml, a
+``known`` column in the CSV files (:mod:`sim.inputs.scenario.known` checks the dates).
 """
 
 from __future__ import annotations
@@ -125,16 +127,31 @@ def merge_sections(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any
     return out
 
 
+ACTOR_COLUMNS = ("actor", "key", "value", "known", "source")
+EDGE_COLUMNS = ("from", "to", "attribute", "value", "known", "source")
+
+
+def entry_origins(meta: Any, path: Path, prefix: str = "") -> dict[str, Path]:
+    """The file of every entry of a metadata mapping, by dotted key (sections and entries)."""
+    out: dict[str, Path] = {}
+    if isinstance(meta, dict):
+        for k, v in meta.items():
+            key = f"{prefix}{k}"
+            out[key] = path
+            if isinstance(v, dict) and "value" not in v:
+                out.update(entry_origins(v, path, key + "."))
+    return out
+
+
 def read_folder(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, Path], list, list]:
     """Read a scenario folder, following ``base:``. Returns the merged metadata, the file each
-    top-level metadata section came from, and the actor and edge rows as (file, line, row)."""
+    metadata section and entry came from (by dotted key), and the actor and edge rows as
+    (file, line, row)."""
     meta_path = path / "scenario.yaml"
     meta = read_yaml(meta_path)
-    actor_rows = [(path / "actors.csv", line, row) for line, row in
-                  read_csv_rows(path / "actors.csv", ("actor", "key", "value", "source"))]
-    edge_rows = [(path / "edges.csv", line, row) for line, row in
-                 read_csv_rows(path / "edges.csv", ("from", "to", "attribute", "value", "source"))]
-    origin = {k: meta_path for k in meta}
+    actor_rows = [(path / "actors.csv", line, row) for line, row in read_csv_rows(path / "actors.csv", ACTOR_COLUMNS)]
+    edge_rows = [(path / "edges.csv", line, row) for line, row in read_csv_rows(path / "edges.csv", EDGE_COLUMNS)]
+    origin = entry_origins(meta, meta_path)
     if "base" not in meta:
         return meta, origin, actor_rows, edge_rows
     base_path = (path / str(meta["base"])).resolve()
@@ -146,7 +163,8 @@ def read_folder(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any]
     bmeta, borigin, bactors, bedges = read_folder(base_path, (*seen, path.resolve()))
     bmeta = {k: v for k, v in bmeta.items() if k not in ("observed", "base")}  # never inherited
     merged = merge_sections(bmeta, {k: v for k, v in meta.items() if k != "base"})
-    origin = {**{k: borigin[k] for k in bmeta}, **{k: meta_path for k in meta if k != "base"}}
+    own = {k: v for k, v in origin.items() if k != "base"}
+    origin = {**{k: v for k, v in borigin.items() if k.split(".")[0] in bmeta}, **own}
     own_actor_keys = {(r["actor"], r["key"]) for _, _, r in actor_rows}
     own_edge_keys = {(r["from"], r["to"], r["attribute"]) for _, _, r in edge_rows}
     actors = [x for x in bactors if (x[2]["actor"], x[2]["key"]) not in own_actor_keys] + actor_rows

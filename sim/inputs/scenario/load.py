@@ -3,9 +3,13 @@
 A scenario is a folder ``scenarios/<name>/`` with three files, every number beside its source:
 
 - ``scenario.yaml``: trigger, nuclear status, event rates, conditions and the observed outcome,
-  each number written as ``{value: ..., source: ...}``;
-- ``actors.csv`` (``actor,key,value,source``): one row per actor parameter;
-- ``edges.csv`` (``from,to,attribute,value,source``): affinity and leverage ties.
+  each input written as ``{value: ..., source: ..., known: ...}``;
+- ``actors.csv`` (``actor,key,value,known,source``): one row per actor parameter;
+- ``edges.csv`` (``from,to,attribute,value,known,source``): affinity and leverage ties.
+
+``known`` is the date the input's fact was public, on or before the trigger day, or ``standing``
+for a convention (:mod:`sim.inputs.scenario.known`); the starting rungs follow the trigger's
+kind (:mod:`sim.inputs.scenario.kinds`).
 
 Adding an actor (Qatar, Turkey, ...) is a matter of rows in these files, never of code. The
 sections are read by :mod:`sim.inputs.scenario.sections`; a malformed file is refused with a
@@ -23,7 +27,9 @@ import numpy as np
 
 from sim.inputs.errors import ScenarioError
 from sim.inputs.scenario.files import display_path, read_folder, scenario_dir, yaml_line
-from sim.inputs.scenario.keys import BELLIGERENT_KEYS, THIRD_PARTY_KEYS
+from sim.inputs.scenario.keys import BELLIGERENT_KEYS, CONDITION_KEYS, RATE_KEYS, THIRD_PARTY_KEYS
+from sim.inputs.scenario.kinds import TriggerKind, kinds_path, trigger_kinds
+from sim.inputs.scenario.known import Entry, check_entries, family_of
 from sim.inputs.scenario.sections import (
     actor_table,
     parse_observed_path,
@@ -71,6 +77,15 @@ class Scenario:
     #: parsed at load time, and what made it unreadable, if anything.
     observed_path: tuple[tuple[int, tuple[float, ...]], ...] = ()
     observed_path_problem: str = ""
+    #: What the trigger's kind does (its row of scenarios/trigger_kinds.csv).
+    trigger_kind: TriggerKind | None = None
+    #: Every input as written, with when it was known (docs/coding_rules.md), in file order.
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def historical(self) -> bool:
+        """A historical preset: one with an observed outcome (every input dated, every code on its map)."""
+        return bool(self.observed)
 
     @property
     def third_party_ids(self) -> tuple[str, ...]:
@@ -149,6 +164,16 @@ def load_scenario(name: str, directory: str = "") -> Scenario:
     if victim and victim not in [order[i] for i in bel]:
         raise ScenarioError(f"{display_path(trig_path)}{yaml_line(trig_path, 'trigger.victim')}: trigger.victim "
                             f"'{victim}' is not a belligerent ({', '.join(order[i] for i in bel)})")
+    kind = trigger_kinds()[trigger["kind"]]
+    victim_id = victim or order[bel[0]]
+    bel_ids = [order[i] for i in bel]
+    bel_params["rung0"] = np.array([kind.victim_rung0 if a == victim_id else kind.opponent_rung0 for a in bel_ids],
+                                   dtype=float)
+    for a in bel_ids:
+        sources[f"{a}.rung0"] = f"{display_path(kinds_path())}: kind {kind.kind}"
+    entries = _entries(meta, origin, attrs, order, roles, edge_rows)
+    opponent = next(a for a in bel_ids if a != victim_id)
+    check_entries(entries, str(trigger["date"]), historical=bool(observed), opponent=opponent)
     names = tuple(attrs[a]["name"][2] if "name" in attrs[a] else a for a in order)
     points, problem = ((), "")
     if "path" in observed:
@@ -161,5 +186,38 @@ def load_scenario(name: str, directory: str = "") -> Scenario:
         affinity=mats["affinity"], leverage_security=mats["leverage_security"],
         leverage_economic=mats["leverage_economic"], trigger=trigger, nuclear=nuclear, rates=rates,
         observed=observed, conditions=conditions, sources=sources, observed_path=points,
-        observed_path_problem=problem,
+        observed_path_problem=problem, trigger_kind=kind, entries=tuple(entries),
     )
+
+
+def _entries(meta: dict[str, Any], origin: dict[str, Path], attrs: dict, order: list[str], roles: list[str],
+             edge_rows: list) -> list[Entry]:
+    """Every input of a loaded scenario as an :class:`Entry`, named as a coding file names it."""
+    out: list[Entry] = []
+    dotted = ["trigger.kind", "trigger.victim", "trigger.deaths", "nuclear",
+              *(f"rates.{k}" for k in RATE_KEYS), *(f"conditions.{k}" for k in CONDITION_KEYS)]
+    for key in dotted:
+        node: Any = meta
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            continue
+        fpath = origin.get(key, origin.get(key.split(".")[0]))
+        where = f"{display_path(fpath)}{yaml_line(fpath, key)}" if fpath else key
+        if isinstance(node, dict):
+            value, known, source = node.get("value"), node.get("known", ""), node.get("source", "")
+        else:  # a plain trigger.victim
+            value, known, source = node, "", ""
+        out.append(Entry(key, family_of("meta", key), value, str(known or "").strip(), str(source), where))
+    role_of = dict(zip(order, roles))
+    for actor in order:
+        for key, (fpath, line, value, source, known) in attrs[actor].items():
+            if key in ("name", "role"):
+                continue
+            out.append(Entry(f"{actor}.{key}", family_of(role_of[actor], key), float(value), known, source,
+                             f"{display_path(fpath)} line {line}"))
+    for fpath, line, row in edge_rows:
+        ends = (row["from"], row["to"])
+        out.append(Entry(f"{row['attribute']}.{ends[0]}-{ends[1]}", family_of("edge", row["attribute"], ends, role_of),
+                         float(row["value"]), row["known"], row["source"], f"{display_path(fpath)} line {line}"))
+    return out

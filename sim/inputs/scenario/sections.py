@@ -19,6 +19,7 @@ from sim.inputs.scenario.files import display_path, read_number, read_sourced, y
 from sim.inputs.scenario.keys import (
     CONDITION_KEYS,
     EDGE_ATTRIBUTES,
+    ENDINGS,
     RATE_KEYS,
     ROLES,
     TRIGGER_KINDS,
@@ -39,6 +40,8 @@ def read_trigger(meta: Mapping[str, Any], path: Path) -> dict[str, Any]:
                             f"is not a date in YYYY-MM-DD form") from None
     trigger["deaths"] = read_sourced(path, "trigger.deaths", trigger.get("deaths"), 0, 1e7)
     trigger["kind"] = read_sourced(path, "trigger.kind", trigger.get("kind"))
+    if isinstance(trigger.get("victim"), dict):
+        trigger["victim"] = str(read_sourced(path, "trigger.victim", trigger["victim"]))
     if trigger["kind"] not in TRIGGER_KINDS:
         raise ScenarioError(f"{display_path(path)}{yaml_line(path, 'trigger.kind')}: trigger.kind="
                             f"'{trigger['kind']}' must be one of {', '.join(TRIGGER_KINDS)}")
@@ -90,8 +93,13 @@ def read_conditions(meta: Mapping[str, Any], path: Path, sources: dict[str, str]
 
 
 def read_observed(meta: Mapping[str, Any], path: Path) -> dict[str, Any]:
-    """The observed outcome of a historical crisis (never an input of the model), sourced entries."""
-    return {k: read_sourced(path, f"observed.{k}", v) for k, v in (meta.get("observed") or {}).items()}
+    """The observed outcome of a historical crisis (never an input of the model), sourced entries;
+    ``ending`` one of :data:`~sim.inputs.scenario.keys.ENDINGS`."""
+    observed = {k: read_sourced(path, f"observed.{k}", v) for k, v in (meta.get("observed") or {}).items()}
+    if "ending" in observed and observed["ending"] not in ENDINGS:
+        raise ScenarioError(f"{display_path(path)}{yaml_line(path, 'observed.ending')}: observed.ending="
+                            f"'{observed['ending']}' must be one of {', '.join(ENDINGS)}")
+    return observed
 
 
 def parse_observed_path(value: Any, trigger_date: str, belligerents: tuple[str, str]
@@ -156,13 +164,13 @@ def parse_observed_path(value: Any, trigger_date: str, belligerents: tuple[str, 
 
 
 def read_actors(actor_rows: list, meta: Mapping[str, Any], meta_path: Path, folder: Path
-                ) -> tuple[list[str], dict[str, dict[str, tuple[Path, int, str, str]]], list[str]]:
+                ) -> tuple[list[str], dict[str, dict[str, tuple[Path, int, str, str, str]]], list[str]]:
     """The actors present, in file order, each actor's rows by key, and their roles.
 
     ``actors:`` in scenario.yaml lists the actors present, if not all of the files' actors.
     """
     order: list[str] = []
-    attrs: dict[str, dict[str, tuple[Path, int, str, str]]] = {}
+    attrs: dict[str, dict[str, tuple[Path, int, str, str, str]]] = {}
     for fpath, line, row in actor_rows:
         actor = row["actor"]
         if not actor:
@@ -172,7 +180,7 @@ def read_actors(actor_rows: list, meta: Mapping[str, Any], meta_path: Path, fold
             attrs[actor] = {}
         if row["key"] in attrs[actor] and attrs[actor][row["key"]][0] == fpath:
             raise ScenarioError(f"{display_path(fpath)} line {line}: {actor}.{row['key']} given twice")
-        attrs[actor][row["key"]] = (fpath, line, row["value"], row["source"])
+        attrs[actor][row["key"]] = (fpath, line, row["value"], row["source"], row["known"])
     present = meta.get("actors")
     if present is not None:
         if not isinstance(present, list) or not all(isinstance(a, str) for a in present):
@@ -188,7 +196,7 @@ def read_actors(actor_rows: list, meta: Mapping[str, Any], meta_path: Path, fold
         a = attrs[actor]
         if "role" not in a:
             raise ScenarioError(f"actors.csv: actor {actor} has no 'role' row")
-        fpath, line, role, _ = a["role"]
+        fpath, line, role = a["role"][:3]
         if role not in ROLES:
             raise ScenarioError(f"{display_path(fpath)} line {line}: role '{role}' for {actor} must be one of "
                                 f"{', '.join(ROLES)}")
@@ -201,19 +209,21 @@ def read_actors(actor_rows: list, meta: Mapping[str, Any], meta_path: Path, fold
 
 
 def actor_table(indices: list[int], keys: Mapping[str, tuple[float, float]], order: list[str],
-                attrs: Mapping[str, Mapping[str, tuple[Path, int, str, str]]], roles: list[str], folder: Path,
+                attrs: Mapping[str, Mapping[str, tuple[Path, int, str, str, str]]], roles: list[str], folder: Path,
                 sources: dict[str, str]) -> dict[str, np.ndarray]:
     """One array per key over the given actors (belligerents or third parties), each value sourced
     and in its range; an actor lacking a key, or with a key of the other role, is an error."""
     out = {k: np.zeros(len(indices)) for k in keys}
     for n, i in enumerate(indices):
         actor, a = order[i], attrs[order[i]]
-        for key, (fpath, line, value, source) in a.items():
+        for key, (fpath, line, value, source, _known) in a.items():
             if key in ("name", "role"):
                 continue
             if key not in keys:
+                hint = " (the starting rungs follow the trigger kind: scenarios/trigger_kinds.csv)" \
+                    if key == "rung0" else ""
                 raise ScenarioError(f"{display_path(fpath)} line {line}: '{key}' is not a {roles[i]} key "
-                                    f"(valid: {', '.join(keys)})")
+                                    f"(valid: {', '.join(keys)}){hint}")
             if not source:
                 raise ScenarioError(f"{display_path(fpath)} line {line}: {actor}.{key} has no source")
             lo, hi = keys[key]
