@@ -98,7 +98,8 @@ class CrisisModel(ModelSetup, mesa.Model):
             raise ConfigError(f"block_size={self.draw_rows} is smaller than replicates={R}")
         self.days = int(days if days is not None else inputs.days)
         self.day = 0
-        self.p = _Params(inputs.params, param_arrays, R)
+        self.p = _Params(inputs.params, param_arrays, R, posterior=getattr(inputs, "posterior", None),
+                         first=self.block * self.draw_rows)
         self._streams = block_streams(self.seed, self.block)
         self._setup_constants()
         self._setup_state()

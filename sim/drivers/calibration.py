@@ -119,7 +119,8 @@ def simulate(draws: pd.DataFrame, seed: int, reps: int = 1, scenarios: Sequence[
     arrays = {k: np.repeat(draws[k].to_numpy(), reps) for k in draws.columns}
     for name in scenarios:
         cfg = compose_config([f"scenario={name}", f"run.replicates={len(draws) * reps}", f"run.days={days}",
-                              f"run.seed={seed}", f"run.block_size={block_size}", "run.progress=false"])
+                              f"run.seed={seed}", f"run.block_size={block_size}", "run.progress=false",
+                              "run.parameters=point"])  # the fit's draws on the point, never a former posterior
         o = run_ensemble(cfg, param_arrays=arrays, progress=False).outcomes
         o["draw"] = np.repeat(np.arange(len(draws)), reps)
         out[name] = o
