@@ -205,13 +205,17 @@ def test_credible_interval_shrinks_noise_away_and_keeps_real_spread():
 
 
 # ----------------------------------------------------------------------------- paired contrasts
-def test_a_lever_with_a_strong_effect_in_every_draw_has_sign_agreement_one(tmp_path):
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
     rng = np.random.default_rng(5)
-    path = write_posterior(tmp_path / "post.csv", {"threshold_rung3": rng.uniform(5.0, 10.0, 20),
-                                                   "cf_intercept": rng.uniform(-3.5, -2.0, 20)})
+    path = write_posterior(tmp_path_factory.mktemp("pair") / "post.csv",
+                           {"threshold_rung3": rng.uniform(5.0, 10.0, 20), "cf_intercept": rng.uniform(-3.5, -2.0, 20)})
     common = [f"run.posterior_file={path}", "run.replicates=1000", *FAST]
-    base = sim.run_ensemble(overrides=common)
-    none = sim.run_ensemble(overrides=[*common, "policy=no_third_parties"])
+    return common, sim.run_ensemble(overrides=common), sim.run_ensemble(overrides=[*common, "policy=no_third_parties"])
+
+
+def test_a_lever_with_a_strong_effect_in_every_draw_has_sign_agreement_one(pair):
+    common, base, none = pair
     c = sim.compare(base, none).set_index("outcome")
     row = c.loc["p_third_party_engaged"]
     assert row["difference"] < -0.5 and row["draws"] == 20
@@ -285,3 +289,31 @@ def test_load_posterior_is_none_at_the_point_and_reads_params_prefixed_columns(t
     post = load_posterior(cfg_with(path))
     assert post.names == ("threshold_rung3", "cf_intercept") and post.values.tolist() == [[6.5, -2.5], [7.5, -3.0]]
     assert post.provenance == {}
+
+
+# ----------------------------------------------------------------------------- where answers are shown
+def test_the_table_the_report_the_comparison_and_the_app_show_both_intervals(pair, tmp_path):
+    from sim.runs.reader import load_run
+    from sim.views.app.drawings import odds_html
+    from sim.views.report import comparison_document, run_document, to_markdown
+    from sim.views.tables import format_contrast, format_table
+
+    common, base, none = pair
+    e = base.summary["p_strikes"]
+    text = format_table(base.summary, "t")
+    assert "95% MC" in text and "90% over parameters" in text and "20 posterior draws" in text
+    row = next(line for line in text.splitlines() if line.startswith("P(strikes"))
+    assert f"[{e['ci_low']:.3f}, {e['ci_high']:.3f}]" in row and f"[{e['cred_low']:.3f}, {e['cred_high']:.3f}]" in row
+    point = sim.run_ensemble(overrides=["run.replicates=200", *FAST, "run.parameters=point"])
+    assert "over parameters" not in format_table(point.summary, "t") and "95% CI" in format_table(point.summary, "t")
+    title, blocks = run_document(load_run(base), [], [], {})
+    md = to_markdown(title, blocks)
+    assert "| outcome | estimate | 95% MC | 90% over parameters | n |" in md
+    assert f"[{e['cred_low']:.3f}, {e['cred_high']:.3f}]" in md
+    title, blocks = comparison_document([load_run(base), load_run(none)], 0, [], [])
+    md = to_markdown(title, blocks)
+    assert "90% over parameters" in md and "same sign" in md and "100%" in md
+    contrast = sim.compare(base, none)
+    assert "same sign" in format_contrast(contrast, "c") and "100%" in format_contrast(contrast, "c")
+    html = odds_html([("A", {"summary": base.summary, "seconds": 1.0, "replicates": 1000})])
+    assert "90% over parameters [" in html and "posterior draw 0" in html

@@ -105,7 +105,8 @@ def test_era_preset_sets_the_era_horizon():
 
 
 def test_parameter_arrays_equal_to_the_defaults_change_nothing():
-    cfg = sim.compose_config(["run.replicates=600", "run.days=60", "run.progress=false", "run.block_size=300"])
+    cfg = sim.compose_config(["run.replicates=600", "run.days=60", "run.progress=false", "run.block_size=300",
+                              "run.parameters=point"])  # arrays against the point (the posterior: test_posterior.py)
     plain = sim.run_ensemble(cfg)
     arrays = {k: np.full(600, float(cfg.params[k])) for k in ("threshold_rung3", "w_pressure", "cf_intercept")}
     design = sim.run_ensemble(cfg, param_arrays=arrays)
@@ -117,8 +118,9 @@ def test_parameter_arrays_equal_to_the_defaults_change_nothing():
 
 # ------------------------------------------------------------ mechanisms of the pre-2016 record
 def _run(scenario: str, *params: str, replicates: int = 2000) -> pd.DataFrame:
+    # at the point: these tests set the mechanisms' parameters by hand (dynamics, not the posterior)
     return sim.run_ensemble(overrides=[f"scenario={scenario}", f"run.replicates={replicates}", "run.days=120",
-                                       "run.seed=11", "run.progress=false", *params]).outcomes
+                                       "run.seed=11", "run.progress=false", "run.parameters=point", *params]).outcomes
 
 
 def test_strategic_restraint_applies_only_without_a_retaliation_norm():
@@ -159,7 +161,8 @@ def test_kargil_reaches_war_through_the_incursion(lower, higher):
 
 def test_the_intruders_positions_add_to_the_victims_grievance_only_while_held():
     def day_one(rate: float) -> CrisisModel:
-        cfg = sim.compose_config(["scenario=kargil_1999", f"params.grievance_from_incursion={rate}"])
+        cfg = sim.compose_config(["scenario=kargil_1999", f"params.grievance_from_incursion={rate}",
+                                  "run.parameters=point"])
         m = CrisisModel(build_inputs(cfg), replicates=400, seed=5)
         m.step()
         return m

@@ -167,3 +167,36 @@ def parameters_record(cfg: DictConfig, posterior: Posterior | None, replicates: 
     if posterior is None:
         return {"mode": mode}
     return {"mode": mode, **posterior.record(), "draws_used": min(posterior.draws, int(replicates))}
+
+
+def refuse_overridden_posterior_params(cfg: DictConfig, overrides: list[str]) -> None:
+    """Refuse a ``params.NAME=`` override of a parameter the posterior gives (it would be ignored).
+
+    With ``run.parameters=posterior`` replicate r takes such a parameter from draw ``r % D``, so
+    setting it by hand would silently change nothing. Only the posterior file's header is read
+    here; a missing or malformed file is refused later, by :func:`load_posterior`.
+
+    Raises:
+        ConfigError: naming the override, the file, and the two ways to fix a parameter by hand.
+    """
+    if str(cfg.run.get("parameters", "posterior")) != "posterior":
+        return
+    named = {}
+    for ov in overrides:
+        key = ov.split("=", 1)[0].lstrip("+~")
+        if key.startswith("params.") and "=" in ov:
+            named[key[len("params."):]] = ov
+    if not named:
+        return
+    try:
+        path = posterior_path(cfg)
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, StopIteration, csv.Error, ConfigError):
+        return
+    given = {c.strip()[len("params."):] if c.strip().startswith("params.") else c.strip() for c in header}
+    for name, ov in named.items():
+        if name in given:
+            raise ConfigError(f"{ov}: run.parameters=posterior takes params.{name} from posterior file {path}, "
+                              f"so this override would have no effect; add run.parameters=point to set parameters "
+                              f"by hand, or fix it by run.design (which wins over the posterior)")

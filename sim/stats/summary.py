@@ -77,7 +77,8 @@ def summarise(df: pd.DataFrame | Callable[[], Iterable[pd.DataFrame]], days: int
     Returns:
         ``{outcome: {estimate, ci_low, ci_high, n, cred_low, cred_high, draws}}``: the 95% Monte
         Carlo interval and, when the table has a ``draw`` column (``run.parameters=posterior``),
-        the 90% credible interval over the posterior draws (see :class:`StreamingSummary`);
+        the 90% credible interval over the posterior draws and the number of draws with an
+        estimate (D, or fewer for a conditional outcome; see :class:`StreamingSummary`);
         otherwise the last three are None.
     """
     s = StreamingSummary(df)

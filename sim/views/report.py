@@ -70,12 +70,12 @@ def summary_blocks(run: RunData) -> list[Block]:
     head = ["outcome", "estimate", ci, *(["90% over parameters"] if cred else []), "n"]
     blocks: list[Block] = [("h", 2, "Outcomes (95% Monte Carlo intervals; 90% over parameters)" if cred
                             else "Outcomes (95% intervals)")]
+    blocks.append(("table", head, [_row(o.key, s[o.key], o.label, cred) for o in HEADLINE if o.key in s]))
     if cred:
         blocks.append(("p", f"95% MC: the Monte Carlo interval (chance across replicates). 90% over parameters: "
                             f"the spread of the outcome over {_draws(s)} draws of the parameters' posterior "
                             f"(the ABC fit), with the Monte Carlo noise of each draw's estimate taken out "
                             f"(ODD §8.2)."))
-    blocks.append(("table", head, [_row(o.key, s[o.key], o.label, cred) for o in HEADLINE if o.key in s]))
     brokers = filled("share_brokered_{broker}", s)
     if brokers:
         n = s[f"share_brokered_{brokers[0]}"]["n"]
