@@ -15,6 +15,9 @@ comparison (same seed, same replicates) meet the same draw replicate by replicat
 fewer rows than ``run.posterior_draws`` is used whole and the number used is recorded (``draws``);
 it is not an error. A one-replicate model (the classroom app, ``mesa.batch_run``) is replicate 0:
 it uses row 0. With ``run.parameters=point`` no file is read and every replicate uses ``params``.
+A ``params.NAME=`` override of a parameter the file gives is refused under the posterior (it would
+be ignored, :func:`refuse_overridden_posterior_params`); a design file or ``param_arrays`` from
+code win over the posterior for the parameters they name.
 
 The mapping itself lives in :class:`~sim.core.setup._Params` (the one place parameters become
 per-replicate arrays); this module reads and checks the file, before any work.
