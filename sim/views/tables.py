@@ -36,9 +36,14 @@ def format_table(summary: dict, title: str) -> str:
         cr = f" {o.format_credible(e, lambda v, d=digits: f'{v:.{d}f}') or '—':>21s}" if cred else ""
         rows.append(f"{label:52s} {e['estimate']:>9.{digits}f}  {ci:>19s}{cr} {e['n']:>8d}")
     if cred:
-        draws = next(e.get("draws") for e in (summary.get(o.key) for o in HEADLINE) if e and e.get("draws"))
+        first = next(e for e in (summary.get(o.key) for o in HEADLINE) if e and e.get("draws"))
+        draws = first["draws"]
         rows.append(f"95% MC: Monte Carlo interval (chance across replicates); 90% over parameters: spread "
                     f"over {draws} posterior draws of the parameters, Monte Carlo noise removed")
+        per = first["n"] / draws
+        if per < 20:
+            rows.append(f"(about {per:.0f} replicates per draw: the interval over parameters is rough; raise "
+                        f"run.replicates, or lower run.posterior_draws)")
     brokers = [(name, summary[f"share_brokered_{name}"]) for name in filled("share_brokered_{broker}", summary)]
     shares = ", ".join(f"{name} {v['estimate']:.2f}" for name, v in brokers if v["estimate"])
     if shares:
