@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.drivers.calibration import PRIORS, FitSettings, fit, identification, record  # noqa: E402
+from sim.drivers.calibration import CANDIDATE_PRIORS, PRIORS, FitSettings, fit, identification, record  # noqa: E402
 from sim.runs.provenance import git_state  # noqa: E402
 
 OUT = ROOT / "results" / "calibration"
@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--posterior-size", type=int, default=d.posterior_size,
                         help=f"rows of the posterior sample (default {d.posterior_size})")
     parser.add_argument("--seed", type=int, default=d.seed, help=f"seed (default {d.seed})")
+    parser.add_argument("--all-parameters", action="store_true",
+                        help="fit every candidate parameter (the identification check); implies --no-write")
     parser.add_argument("--no-write", action="store_true", help="do not write conf/params/")
     args = parser.parse_args()
     if args.draws < 100 or not 0 < args.quantile < 1 or args.reps < 1 or args.generations < 1:
@@ -83,7 +85,9 @@ def main() -> None:
     for r in records:
         print(f"  {r.scenario:20s} {r.trigger_date}  highest rung {r.highest_rung}, {r.duration_days:.0f} days, "
               f"{'ceasefire or agreement' if r.ceasefire else 'no ceasefire agreement'}")
-    post = fit(records, settings, log=lambda s: print(s, flush=True))
+    priors = CANDIDATE_PRIORS if args.all_parameters else PRIORS
+    print(f"Fitting {len(priors)} parameters: {', '.join(priors)}")
+    post = fit(records, settings, log=lambda s: print(s, flush=True), priors=priors)
     ident = identification(post)
     print("\nPosterior (weighted last population) and identification (sd / prior sd; near 1: not identified):")
     print(ident.round(3).to_string())
@@ -95,7 +99,7 @@ def main() -> None:
     pop.to_parquet(OUT / "abc_population.parquet", index=False)
     ident.to_csv(OUT / "identification.csv")
     seconds = time.perf_counter() - t0
-    if not args.no_write:
+    if not args.no_write and not args.all_parameters:
         sample = post.sample()
         sample.to_csv(PARAMS / "posterior.csv", index=False, float_format="%.6g")
         git = git_state()
@@ -104,6 +108,7 @@ def main() -> None:
                 "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "seed": settings.seed, "n_draws": len(sample), "settings": settings.__dict__,
                 "crises": list(post.crises), "priors": {k: list(v) for k, v in PRIORS.items()},
+                "fixed_not_identified": "the parameters of CANDIDATE_PRIORS not in PRIORS keep their declared defaults",
                 "history": post.history, "identification": ident.round(4).to_dict(orient="index"),
                 "not_identified": weak, "git_commit": git["commit"], "git_dirty": git["dirty"],
                 "script": "experiments/calibrate.py", "seconds": round(seconds, 1)}

@@ -38,8 +38,18 @@ BASELINE_PATH = Path(__file__).resolve().parent.parent / "tests" / "baseline.jso
 # model's dynamics and not a change of default (a new default seed or block size would otherwise
 # move every number). block_size=1000 makes every case span several blocks, so the per-block
 # seeding and the merging of blocks are covered too; one serial worker keeps it to one core.
+# run.parameters=point: the baseline measures the dynamics at the point of conf/params/default.yaml,
+# not the posterior file (which the next fit replaces).
 COMMON: tuple[str, ...] = ("run.seed=20250422", "run.block_size=1000", "run.workers=1", "run.executor=serial",
-                           "run.progress=false", "run.work_dir=")
+                           "run.progress=false", "run.work_dir=", "run.parameters=point")
+
+#: The pin added to COMMON when run.parameters appeared: a case stored without it was run at the
+#: point (then the only way), so it is the same case (see :func:`same_case`).
+POINT_PIN = "run.parameters=point"
+
+#: Summary keys added with the posterior (null in a point run): a baseline written before them
+#: holds none, and a null for each is what it would hold now.
+POINT_NULL_KEYS = ("cred_low", "cred_high", "draws")
 
 
 @dataclass(frozen=True)
@@ -179,10 +189,28 @@ def _count(v: Any) -> int:
     return sum(_count(x) for x in v.values()) if isinstance(v, dict) else 1
 
 
+def same_case(stored: Mapping[str, Any] | None, case: Case) -> bool:
+    """Whether a stored case definition is this case: equal, or equal but for :data:`POINT_PIN`,
+    which a baseline written before run.parameters existed lacks (its runs were all at the point)."""
+    if stored is None:
+        return False
+    now = case.describe()
+    if stored == now:
+        return True
+    old = dict(stored)
+    overrides = list(old.get("overrides", []))
+    if POINT_PIN not in overrides and not any(o.startswith("run.parameters=") for o in overrides):
+        overrides.insert(COMMON.index(POINT_PIN), POINT_PIN)
+    old["overrides"] = overrides
+    return old == now
+
+
 def _diff(a: Any, b: Any, path: str, lines: list[str]) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(a.keys() | b.keys()):
             sub = f"{path}/{k}" if path else str(k)
+            if k in POINT_NULL_KEYS and k not in a and b[k] is None:
+                continue  # a baseline from before the posterior: a point run's null, not a change
             if k not in b:
                 # One line for a whole case or outcome gone, not one per number in it.
                 lines.append(f"{sub}: {token(a[k]) if not isinstance(a[k], dict) else f'({_count(a[k])} numbers)'}"

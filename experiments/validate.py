@@ -1,6 +1,6 @@
 """Out-of-sample validation: refit without each crisis, forecast it, score it beside benchmarks.
 
-    python experiments/validate.py                 # the full validation (about 30-45 min on 2 cores)
+    python experiments/validate.py                 # the full validation (under an hour on 2 cores)
     python experiments/validate.py --quick         # small fits, minutes (what CI runs)
 
 For each crisis of the record the parameters are refitted by ABC-SMC on the other crises only
@@ -184,7 +184,7 @@ def main() -> None:
     print(f"{len(records)} crises: {', '.join(r.scenario for r in records)}", flush=True)
     result = validate(records, settings, workers=args.workers, log=lambda s: print(s, flush=True))
     # In sample, for contrast: the fit on the whole record, scored on the crises it was fitted to.
-    post = fit(records, settings)
+    post = fit(records, settings, prior=result["prior"])
     sample = post.sample()
     in_rows = [score(model_forecast(forecast(sample, r.scenario, settings)), r, settings.days) for r in records]
     in_sample = {k: float(np.mean([row[src] for row in in_rows])) for k, src in

@@ -337,7 +337,9 @@ def test_classroom_in_a_browser(tmp_path):
         compare = base["compare"]
         expect(page2.get_by_text(f"B: {compare} (same seed)", exact=True)).to_be_visible()
         page2.get_by_role("button", name="Run 1,000 replicates", exact=True).click()
-        expect(page2.get_by_text("outcome (1,000 replicates, 95% interval)", exact=True)).to_be_visible()
+        # the app runs over the posterior of the parameters (run.parameters=posterior, the default)
+        expect(page2.get_by_text("outcome (1,000 replicates, 95% Monte Carlo interval; beneath, 90% over parameter "
+                                 "draws)", exact=True)).to_be_visible()
         expect(page2.get_by_text(f"B: {compare}", exact=True)).to_be_visible()
         ctx.close()
     assert shot.stat().st_size > 10_000

@@ -22,7 +22,8 @@ def run(request):
 
 def test_the_model_reports_exactly_the_catalogues_columns_in_order(run):
     sc = sim.load_scenario(run.cfg.scenario.name)
-    model_columns = [c for c in run.outcomes.columns if c not in ("replicate", "block", "broker_name")]
+    # replicate, block, draw (its posterior draw) and broker_name are written beside the model's columns
+    model_columns = [c for c in run.outcomes.columns if c not in ("replicate", "block", "draw", "broker_name")]
     assert model_columns == column_names(sc.belligerent_ids, sc.third_party_ids)
 
 

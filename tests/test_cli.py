@@ -181,7 +181,12 @@ def test_summary_json(t1):
     summary = json.loads((work / "results" / "t1" / "summary.json").read_text())
     for key in HEADLINE:
         entry = summary[key]
-        assert isinstance(entry, dict) and set(entry) == {"estimate", "ci_low", "ci_high", "n"}, (key, entry)
+        # a default run is over the posterior: the 90% interval over parameter draws beside the Monte Carlo one
+        assert isinstance(entry, dict) and set(entry) == {"estimate", "ci_low", "ci_high", "n", "cred_low", "cred_high",
+                                                         "draws"}, (key, entry)
+        # draws with an estimate: all 200 for an outcome over all replicates, fewer for a conditional one
+        assert entry["draws"] == 200 if key.startswith("p_") else 0 < entry["draws"] <= 200, (key, entry)
+        assert entry["cred_low"] <= entry["cred_high"], (key, entry)
         assert entry["estimate"] is not None, key
         assert entry["ci_low"] <= entry["estimate"] <= entry["ci_high"], (key, entry)
         assert isinstance(entry["n"], int) and 0 < entry["n"] <= 300, (key, entry)

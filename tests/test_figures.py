@@ -44,7 +44,9 @@ from sim.vocab.palette import LINESTYLES, MARKERS
 from helpers import copy_scenario, edit_yaml
 
 DAYS = 60
-SMALL = ["run.replicates=600", f"run.days={DAYS}", "run.progress=false"]
+# At the point: these tests check the figures and the report's layout of a run at the point; the
+# columns a posterior run adds (90% over parameters) are tested in test_posterior.py.
+SMALL = ["run.replicates=600", f"run.days={DAYS}", "run.progress=false", "run.parameters=point"]
 RUN_FIGURE_NAMES = ("escalation", "highest_rung", "outcomes", "ceasefire_survival", "brokers", "network")
 
 
@@ -278,7 +280,7 @@ def test_the_reports_differences_are_the_paired_contrast(base, hotline_off, tmp_
 def test_pairing_is_the_one_definition_of_the_pairing_keys(base, tmp_path, monkeypatch):
     """Runs that differ only in a key outside PAIRING_KEYS (the horizon in days) are still paired."""
     longer = sim.run_ensemble(overrides=[*SMALL[:1], f"run.days={DAYS + 10}", "run.progress=false",
-                                         "policy=hotline_off"])
+                                         "run.parameters=point", "policy=hotline_off"])
     assert differences([base, longer])["paired"].all()
 
 

@@ -40,7 +40,7 @@ def _overrides(folder) -> list[str]:
             "cf_w_commitment", "cf_trust_effect"]
     ov = [f"scenario.dir={folder}", "scenario.name=markov_chain", "policy=no_third_parties",
           f"policy.hotline_reliability={HOTLINE}", f"run.days={DAYS}", f"run.replicates={R}",
-          "run.block_size=5000", "run.progress=false", "run.seed=11",
+          "run.block_size=5000", "run.progress=false", "run.seed=11", "run.parameters=point",
           "params.temperature=1.0", f"params.hold_bias={HOLD_BIAS}", f"params.cf_intercept={CF_INTERCEPT}",
           f"params.cf_break_hazard={BREAK}"]
     ov += [f"params.{k}=0" for k in zero]

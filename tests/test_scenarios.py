@@ -117,7 +117,7 @@ def test_parameter_arrays_equal_to_the_defaults_change_nothing():
     # offers), the 2025 case strikes in nearly every replicate whatever the threshold, so the
     # threshold's effect is measured where it is not saturated.
     cfg = sim.compose_config(["scenario=twin_peaks_2001", "run.replicates=600", "run.days=60", "run.progress=false",
-                              "run.block_size=300"])
+                              "run.block_size=300", "run.parameters=point"])
     plain = sim.run_ensemble(cfg)
     arrays = {k: np.full(600, float(cfg.params[k])) for k in ("threshold_rung3", "w_pressure", "cf_intercept")}
     design = sim.run_ensemble(cfg, param_arrays=arrays)
@@ -129,8 +129,9 @@ def test_parameter_arrays_equal_to_the_defaults_change_nothing():
 
 # ------------------------------------------------------------ mechanisms of the pre-2016 record
 def _run(scenario: str, *params: str, replicates: int = 2000) -> pd.DataFrame:
+    # at the point: these tests set the mechanisms' parameters by hand (dynamics, not the posterior)
     return sim.run_ensemble(overrides=[f"scenario={scenario}", f"run.replicates={replicates}", "run.days=120",
-                                       "run.seed=11", "run.progress=false", *params]).outcomes
+                                       "run.seed=11", "run.progress=false", "run.parameters=point", *params]).outcomes
 
 
 def test_strategic_restraint_applies_only_without_a_retaliation_norm():
@@ -171,7 +172,8 @@ def test_kargil_reaches_war_through_the_incursion(lower, higher):
 
 def test_the_intruders_positions_add_to_the_victims_grievance_only_while_held():
     def day_one(rate: float) -> CrisisModel:
-        cfg = sim.compose_config(["scenario=kargil_1999", f"params.grievance_from_standing_cause={rate}"])
+        cfg = sim.compose_config(["scenario=kargil_1999", f"params.grievance_from_standing_cause={rate}",
+                                  "run.parameters=point"])
         m = CrisisModel(build_inputs(cfg), replicates=400, seed=5)
         m.step()
         return m

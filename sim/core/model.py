@@ -70,7 +70,10 @@ class CrisisModel(ModelSetup, mesa.Model):
         block: Index of this block of replicates within a run (it keys the random streams).
         block_size: Rows drawn per random array; replicates beyond ``replicates`` are drawn and
             dropped, so a replicate's numbers do not depend on how many share its block.
-        param_arrays: Per-replicate values for behavioural parameters, ``{name: (R,) array}``.
+        param_arrays: Per-replicate values for behavioural parameters, ``{name: (R,) array}``;
+            they win over the posterior of ``inputs`` (``run.parameters=posterior``), which gives
+            replicate r of the run (``block * block_size + r``) posterior draw ``r % D``: a
+            one-replicate model uses draw 0.
         scenario, policy, overrides, days: Used only when ``inputs`` is omitted; ``days``
             overrides the configured horizon.
     """
@@ -98,7 +101,8 @@ class CrisisModel(ModelSetup, mesa.Model):
             raise ConfigError(f"block_size={self.draw_rows} is smaller than replicates={R}")
         self.days = int(days if days is not None else inputs.days)
         self.day = 0
-        self.p = _Params(inputs.params, param_arrays, R)
+        self.p = _Params(inputs.params, param_arrays, R, posterior=getattr(inputs, "posterior", None),
+                         first=self.block * self.draw_rows)
         self._streams = block_streams(self.seed, self.block)
         self._setup_constants()
         self._setup_state()

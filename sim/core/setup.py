@@ -21,11 +21,26 @@ from sim.inputs.params import PARAM_NAMES, ModelParams
 
 
 class _Params:
-    """Parameter access: ``p.name`` is a float, or an ``(R, 1)`` array in a per-replicate design."""
+    """Parameter access: ``p.name`` is a float, or an ``(R, 1)`` array in a per-replicate design.
 
-    def __init__(self, values: Mapping[str, float], arrays: Mapping[str, np.ndarray] | None, replicates: int):
+    The one place where a replicate's parameters are decided, in this order: ``values`` (the
+    config's ``params``, a point); then, with a posterior (``run.parameters=posterior``), the
+    parameters it gives take draw ``r % D`` for replicate r (``first`` is the global index of
+    replicate 0 of this model: ``block * block_size``; a one-replicate model is replicate 0 and
+    uses draw 0); then explicit ``arrays`` (a design file or ``param_arrays`` from code) win for
+    the parameters they name.
+    """
+
+    def __init__(self, values: Mapping[str, float], arrays: Mapping[str, np.ndarray] | None, replicates: int,
+                 posterior: Any = None, first: int = 0):
         for k, v in values.items():
             setattr(self, k, v)
+        self.draw: np.ndarray | None = None
+        if posterior is not None:
+            self.draw = posterior.draw_of(first, replicates)
+            for k, arr in posterior.arrays(first, replicates).items():
+                if k not in (arrays or {}):
+                    setattr(self, k, arr[:, None])
         for k, arr in (arrays or {}).items():
             if k not in values:
                 raise ConfigError(f"param_arrays: '{k}' is not a parameter (see sim.inputs.params.ModelParams)")

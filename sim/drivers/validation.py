@@ -95,7 +95,8 @@ def validate(records: Sequence[Record], settings: FitSettings, workers: int = 1,
 
     Returns:
         ``{"per_crisis": DataFrame (one row per crisis and forecaster), "overall": {...},
-        "forecasts": {crisis: {forecaster: forecast}}, "settings": {...}}``.
+        "forecasts": {crisis: {forecaster: forecast}}, "settings": {...}, "prior": the shared first
+        generation}``.
     """
     prior = prior_generation(records, settings)
     if log:
@@ -125,7 +126,7 @@ def validate(records: Sequence[Record], settings: FitSettings, workers: int = 1,
                          "observed_duration": rec.duration_days, **score(fc, rec, settings.days)})
     table = pd.DataFrame(rows)
     return {"per_crisis": table, "overall": overall(table, settings.seed), "forecasts": forecasts,
-            "settings": asdict(settings)}
+            "settings": asdict(settings), "prior": prior}
 
 
 def overall(table: pd.DataFrame, seed: int) -> dict[str, Any]:

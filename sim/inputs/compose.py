@@ -20,6 +20,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.inputs import params, schema
 from sim.inputs.errors import ConfigError
+from sim.inputs.posterior import refuse_overridden_posterior_params
 from sim.inputs.schema import data_dir
 from sim.inputs.validate import validate
 
@@ -53,7 +54,9 @@ def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
         The composed, validated config (read-only).
 
     Raises:
-        ConfigError: an unknown key, a wrong type, an unknown config name or a value out of range.
+        ConfigError: an unknown key, a wrong type, an unknown config name or a value out of range;
+            a ``params.NAME=`` override of a parameter the posterior gives, with
+            ``run.parameters=posterior`` (it would have no effect).
     """
     overrides = list(overrides)
     GlobalHydra.instance().clear()
@@ -68,6 +71,7 @@ def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
         validate(cfg)
     except OmegaConfBaseException as exc:  # e.g. run.days=${run.foo}: an interpolation that cannot resolve
         raise ConfigError(explain_hydra_error(exc, overrides)) from None
+    refuse_overridden_posterior_params(cfg, overrides)
     OmegaConf.set_readonly(cfg, True)
     return cfg
 

@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 
 from sim.inputs.errors import ConfigError
 from sim.inputs.params import PARAM_NAMES
+from sim.inputs.posterior import Posterior, load_posterior
 from sim.inputs.scenario import Scenario, library_actor_ids, load_scenario
 from sim.inputs.schema import ThirdPartyPolicy
 
@@ -68,6 +69,7 @@ class Inputs:
     conditions: dict[str, Any]  # hotline, CBMs and the Indus Waters Treaty as in force for this run
     nuclear: bool  # both sides nuclear-armed (the scenario's record unless scenario.nuclear overrides it)
     notes: tuple[str, ...] = ()  # what the user should know about how the config applies
+    posterior: Posterior | None = None  # run.parameters=posterior: replicate r takes draw r % D of it
 
 
 def _resolve_third_parties(policy: DictConfig, scenario: Scenario) -> tuple[dict[str, np.ndarray], list[str]]:
@@ -116,7 +118,8 @@ def build_inputs(cfg: DictConfig) -> Inputs:
     """Resolve a composed config into model inputs, checking the policy against the scenario.
 
     Raises:
-        ConfigError: a policy names an actor the scenario lacks.
+        ConfigError: a policy names an actor the scenario lacks; the posterior file (with
+            ``run.parameters=posterior``) is missing or malformed.
         ScenarioError: the scenario folder is missing or malformed.
     """
     scenario = load_scenario(cfg.scenario.name, cfg.scenario.dir)
@@ -129,6 +132,7 @@ def build_inputs(cfg: DictConfig) -> Inputs:
         params={k: float(cfg.params[k]) for k in PARAM_NAMES},
         days=int(cfg.run.days), horizon=str(cfg.run.horizon),
         tp_policy=tp_policy, cbm_count=cbm_count, conditions=conditions, notes=tuple(notes),
+        posterior=load_posterior(cfg),
         nuclear=bool(scenario.nuclear and scenario.belligerent_params["nuclear"].min() > 0)
         if cfg.scenario.get("nuclear") is None else bool(cfg.scenario.nuclear),
     )

@@ -64,6 +64,8 @@ CLUSTERS = ("local", "slurm")
 
 HORIZONS = ("crisis", "era")
 
+PARAMETER_MODES = ("posterior", "point")
+
 
 @dataclass
 class DaskConfig:
@@ -92,6 +94,9 @@ class RunConfig:
     retries: int = 3  # times a block is retried after its worker died
     work_dir: str = ""  # finished blocks, kept until the run is written (default: <output_dir>/.work)
     design: str = ""  # CSV or Parquet file: a column per parameter, a row per design point
+    parameters: str = "posterior"  # posterior: replicate r uses posterior draw r % D; point: params only
+    posterior_draws: int = 200  # D, distinct posterior draws a run uses (all rows if the file has fewer)
+    posterior_file: str = ""  # the posterior CSV; empty: conf/params/posterior.csv (see sim/inputs/posterior.py)
     dask: DaskConfig = field(default_factory=DaskConfig)
 
 

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.inputs.errors import ConfigError
 from sim.inputs.extras import require
 from sim.inputs.params import ModelParams
-from sim.inputs.schema import CLUSTERS, EXECUTORS, HORIZONS, Config, ThirdPartyOverride
+from sim.inputs.schema import CLUSTERS, EXECUTORS, HORIZONS, PARAMETER_MODES, Config, ThirdPartyOverride
 
 # Range checks Hydra cannot make: key -> (lo, hi, what a valid value is).
 _RANGES: dict[str, tuple[float, float, str]] = {
@@ -25,6 +25,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "run.block_size": (1, 10**7, "a positive whole number"),
     "run.seed": (0, 2**63 - 1, "a non-negative whole number"),
     "run.retries": (0, 100, "a whole number from 0 to 100"),
+    "run.posterior_draws": (2, 10**7, "a whole number of posterior draws, at least 2"),
     "run.dask.connect_timeout": (1, 86400, "a positive number of seconds"),
     "cluster.jobs": (1, 10**4, "a positive whole number"),
     "cluster.cores": (1, 10**4, "a positive whole number"),
@@ -37,6 +38,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 _CHOICES: dict[str, tuple[str, ...]] = {
     "run.executor": EXECUTORS,
     "run.horizon": HORIZONS,
+    "run.parameters": PARAMETER_MODES,
     "cluster.kind": CLUSTERS,
     "policy.indus_waters_treaty": ("in_force", "abeyance", None),
 }

@@ -26,7 +26,7 @@ from sim.inputs.errors import DiplosimError
 from sim.runs.atomic import atomic_path
 from sim.runs.manifest import read_manifest
 from sim.runs.reader import outcome_chunks
-from sim.stats.paired import COLUMNS, paired_contrast, paired_reason
+from sim.stats.paired import COLUMNS, paired_contrast, paired_reason, parameters_reason
 from sim.vocab.keys import NOT_COMPARED, PAIRING_KEYS
 from sim.vocab.outcomes import filled
 
@@ -34,7 +34,7 @@ from sim.vocab.outcomes import filled
 #: a policy's description (prose).
 _IGNORED = (*NOT_COMPARED, "policy.description")
 
-SUMMARY_COLUMNS = ("outcome", "estimate", "ci_low", "ci_high", "n")
+SUMMARY_COLUMNS = ("outcome", "estimate", "ci_low", "ci_high", "n", "cred_low", "cred_high", "draws")
 
 
 def is_run_dir(path: Path) -> bool:
@@ -113,7 +113,7 @@ def collect(folder: str | Path, out: str | Path | None = None, write: bool = Tru
         for outcome, entry in summary.items():
             rows.append({**ident, "outcome": outcome, **{k: entry.get(k) for k in SUMMARY_COLUMNS[1:]}})
     collected = pd.DataFrame(rows)
-    for col in ("estimate", "ci_low", "ci_high"):
+    for col in ("estimate", "ci_low", "ci_high", "cred_low", "cred_high", "draws"):
         collected[col] = pd.to_numeric(collected[col], errors="coerce").astype(float)
     collected["n"] = collected["n"].astype("int64")
     tables = {"collected": collected}
@@ -144,7 +144,8 @@ def _contrasts(folder: Path, runs: list[Path], loaded: list[tuple[dict, dict]], 
             if j is None:
                 continue  # the reference run of this level is not finished
             meta_a, meta_b = loaded[j][0], loaded[i][0]
-            if paired_reason(meta_a["config"], meta_b["config"]) is not None:
+            if paired_reason(meta_a["config"], meta_b["config"]) is not None or \
+                    parameters_reason(meta_a.get("parameters"), meta_b.get("parameters")) is not None:
                 continue
             names_a = _broker_names(meta_a, loaded[j][1])
             names_b = _broker_names(meta_b, loaded[i][1])

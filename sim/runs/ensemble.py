@@ -34,7 +34,8 @@ from omegaconf import DictConfig, OmegaConf
 from sim.core.model import CrisisModel, _Params
 from sim.inputs.compose import compose_config, to_container
 from sim.inputs.design import Design, load_design
-from sim.inputs.errors import ConfigError, RunIncomplete, RunInterrupted
+from sim.inputs.errors import ConfigError, DiplosimError, RunIncomplete, RunInterrupted
+from sim.inputs.posterior import parameters_record
 from sim.inputs.resolve import Inputs, build_inputs
 from sim.runs.executors import make_executor
 from sim.runs.provenance import package_version
@@ -47,7 +48,7 @@ from sim.runs.store import (
     iter_blocks,
     write_outcomes,
 )
-from sim.stats.paired import paired_contrast
+from sim.stats.paired import paired_contrast, parameters_reason
 from sim.stats.summary import summarise
 from sim.vocab.keys import EXECUTION_KEYS
 from sim.vocab.ladder import ACTIONS
@@ -63,7 +64,8 @@ class EnsembleResult:
             the block files when first used (see :meth:`iter_outcomes` to read block by block).
         daily: One row per day: shares of replicates at each rung, highest rung so far,
             ceasefires in force and third-party actions.
-        summary: ``{outcome: {estimate, ci_low, ci_high, n}}``.
+        summary: ``{outcome: {estimate, ci_low, ci_high, n, cred_low, cred_high, draws}}`` (the
+            last three None with ``run.parameters=point``).
         timings: Seconds spent building inputs and simulating, and the speed.
         planned: Replicates planned.
         finished: Replicates finished.
@@ -71,6 +73,8 @@ class EnsembleResult:
         execution: Executor, workers, blocks planned and resumed, work key and directory.
         design: The parameter design, if the run had one.
         points: Per design point: replicates and the mean of each outcome (design runs only).
+        parameters: Where the behavioural parameters came from (``metadata.json``'s ``parameters``:
+            the mode and, for a posterior, its file, hash, rows, draws and provenance).
     """
 
     cfg: DictConfig
@@ -83,6 +87,7 @@ class EnsembleResult:
     execution: dict[str, Any] = field(default_factory=dict)
     design: Design | None = None
     points: pd.DataFrame | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
     store: Any = None
     block_indices: list[int] = field(default_factory=list)
     outcomes_path: Path | None = None
@@ -193,6 +198,8 @@ def run_block(task: Mapping[str, Any]) -> Block:
     names = model.broker_names()
     out = model.outcomes()
     cols: dict[str, Any] = {"replicate": np.arange(start, start + count), "block": np.full(count, task["block"])}
+    if model.p.draw is not None:  # run.parameters=posterior: each replicate's posterior draw (row of the file)
+        cols["draw"] = model.p.draw
     cols.update(out)
     cols["broker_name"] = pd.Categorical.from_codes(out["broker"] + 1, ["none", *names])
     if task.get("per_point"):  # a design file: each replicate's point and parameter values
@@ -472,6 +479,7 @@ def _finish(spec: RunSpec, info: Mapping[str, Any], simulate_s: float, computed:
                  "work_dir": str(spec.store.path) if spec.store.path is not None else None}
     return EnsembleResult(cfg=cfg, daily=daily, summary=summary, timings=timings, planned=R, finished=acc["rows"],
                           broker_names=list(names), execution=execution, design=spec.design, points=points,
+                          parameters=parameters_record(cfg, inputs.posterior, R),
                           store=spec.store, block_indices=indices, _outcomes=outcomes)
 
 
@@ -531,7 +539,16 @@ def run_ensemble(cfg: DictConfig | None = None, *, overrides: list[str] | tuple[
 
 
 def compare(a: EnsembleResult, b: EnsembleResult) -> pd.DataFrame:
-    """Paired differences b - a of each outcome, with paired and unpaired 95% intervals."""
+    """Paired differences b - a of each outcome, with paired and unpaired 95% intervals and, for
+    posterior runs, the 90% interval over parameter draws and the draws' sign agreement.
+
+    Raises:
+        DiplosimError: the arms' parameters differ (one point, one posterior; other posterior
+            files or draws), so replicate i of each did not meet the same parameters.
+    """
+    why = parameters_reason(a.parameters, b.parameters)
+    if why is not None:
+        raise DiplosimError(f"the two arms are not paired: {why}")
     return paired_contrast(a.iter_outcomes, b.iter_outcomes, a.broker_names, b.broker_names)
 
 

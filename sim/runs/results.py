@@ -55,6 +55,7 @@ def build_metadata(result: EnsembleResult, started: dt.datetime, argv: list[str]
             "file": str(result.design.path), "sha256": result.design.sha256,
             "points": len(result.design.points), "replicates_per_point": result.design.per_point,
             "parameters": list(result.design.points.columns)},
+        "parameters": result.parameters,
         "timings": result.timings,
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -211,3 +211,91 @@ def tango_interval(b: int, c: int, n: int, z: float = Z95) -> tuple[float, float
     low = -1.0 if score(-1.0 + 1e-12) <= z else bound(-1.0 + 1e-12, est, upper=False)
     high = 1.0 if score(1.0 - 1e-12) >= -z else bound(est, 1.0 - 1e-12, upper=True)
     return est, low, high
+
+
+LEVEL90 = 0.90
+
+
+class DrawMoments:
+    """Count, mean and sum of squared deviations of a value per posterior draw, merged block by block.
+
+    ``add(draw, x)`` takes the draw index and the value of each row (NaN values are skipped); the
+    arrays grow to the largest draw index seen. Merging is Chan et al.'s, as for the run's means.
+    """
+
+    def __init__(self) -> None:
+        self.n = np.zeros(0)
+        self.mean = np.zeros(0)
+        self.m2 = np.zeros(0)
+
+    def _grow(self, size: int) -> None:
+        if size > self.n.size:
+            pad = size - self.n.size
+            self.n, self.mean, self.m2 = (np.concatenate([a, np.zeros(pad)]) for a in (self.n, self.mean, self.m2))
+
+    def add(self, draw: np.ndarray, x: np.ndarray) -> None:
+        draw = np.asarray(draw, dtype=np.int64).reshape(-1)
+        x = np.asarray(x, dtype=float).reshape(-1)
+        ok = ~np.isnan(x)
+        draw, x = draw[ok], x[ok]
+        if x.size == 0:
+            return
+        size = int(draw.max()) + 1
+        self._grow(size)
+        nb = np.bincount(draw, minlength=size).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mb = np.where(nb > 0, np.bincount(draw, weights=x, minlength=size) / nb, 0.0)
+        m2b = np.bincount(draw, weights=(x - mb[draw]) ** 2, minlength=size)
+        n0, mean0, m20 = self.n[:size], self.mean[:size], self.m2[:size]
+        n = n0 + nb
+        with np.errstate(invalid="ignore", divide="ignore"):
+            delta = mb - mean0
+            self.mean[:size] = np.where(n > 0, mean0 + delta * np.where(n > 0, nb / n, 0.0), 0.0)
+            self.m2[:size] = m20 + m2b + np.where(n > 0, delta * delta * n0 * nb / n, 0.0)
+        self.n[:size] = n
+
+    def estimates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per draw: the mean and the squared standard error of the mean, s²/n (NaN without values)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            est = np.where(self.n > 0, self.mean, np.nan)
+            var = np.where(self.n > 1, self.m2 / (self.n - 1), np.nan)
+            return est, var / self.n
+
+
+def credible_interval(estimates: np.ndarray, mc_var: np.ndarray, level: float = LEVEL90
+                      ) -> tuple[float, float, int]:
+    """The interval over parameter draws of an outcome, with the Monte Carlo noise taken out.
+
+    ``estimates`` holds the outcome's estimate over each posterior draw's replicates, ``mc_var`` the
+    squared Monte Carlo standard error of each (p(1-p)/n_d for a proportion, s²/n_d for a mean,
+    the order-statistic approximation for a median). Their spread mixes the parameter uncertainty
+    with that noise, so it is shrunk by method of moments, as for the between-study variance of a
+    random-effects meta-analysis (DerSimonian & Laird 1986): with m the mean of the estimates, V_b
+    their variance (ddof 1) and V_w the mean of ``mc_var``, the bounds are
+    ``m + (q - m)·sqrt(max(0, 1 - V_w/V_b))`` at q the (1-level)/2 and (1+level)/2 quantiles of the
+    estimates. Identical draws give V_b ≈ V_w and an interval of width ≈ 0; draws that differ
+    far more than the noise keep nearly the whole spread. Draws without an estimate (no values)
+    are left out; if the noise of any remaining draw is unknown (a median of under 6 values) the
+    spread is not shrunk (a conservative interval).
+
+    Returns:
+        ``(low, high, draws)``: NaN bounds with fewer than 2 draws with an estimate.
+    """
+    e = np.asarray(estimates, dtype=float).reshape(-1)
+    w = np.asarray(mc_var, dtype=float).reshape(-1)
+    ok = np.isfinite(e)
+    e, w = e[ok], w[ok]
+    d = int(e.size)
+    if d < 2:
+        return (math.nan, math.nan, d)
+    m = float(e.mean())
+    vb = float(e.var(ddof=1))
+    vw = float(w.mean()) if np.isfinite(w).all() else math.nan
+    if not math.isfinite(vw):
+        shrink = 1.0
+    elif vb <= 0:
+        shrink = 0.0
+    else:
+        shrink = math.sqrt(max(0.0, 1.0 - vw / vb))
+    q_lo, q_hi = np.quantile(e, [(1 - level) / 2, (1 + level) / 2])
+    return (m + (float(q_lo) - m) * shrink, m + (float(q_hi) - m) * shrink, d)

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.inputs.errors import DiplosimError
-from sim.stats.intervals import Z95, newcombe_interval, tango_interval
+from sim.stats.intervals import Z95, DrawMoments, credible_interval, newcombe_interval, tango_interval
 from sim.vocab.keys import PAIRING_KEYS
 from sim.vocab.outcomes import OUTCOMES, PROPORTION, outcome
 
@@ -46,11 +46,12 @@ PAIRED: dict[str, tuple[str, str, Callable[[pd.Series], Any]]] = {
 }
 
 #: The per-replicate columns a contrast reads.
-COLUMNS = sorted({col for _, col, _ in PAIRED.values()} | {"replicate", "broker"})
+COLUMNS = sorted({col for _, col, _ in PAIRED.values()} | {"replicate", "broker", "draw"})
 
 #: The columns of :func:`paired_contrast`'s table.
 CONTRAST_COLUMNS = ("outcome", "label", "reference", "estimate", "difference", "ci_low", "ci_high",
-                    "unpaired_ci_low", "unpaired_ci_high", "width_ratio", "correlation", "n")
+                    "unpaired_ci_low", "unpaired_ci_high", "width_ratio", "correlation", "n",
+                    "cred_low", "cred_high", "sign_agreement", "draws")
 
 
 def _specs(names_a: list[str], names_b: list[str]) -> list[tuple[str, str, Callable, Callable]]:
@@ -139,20 +140,40 @@ def paired_contrast(blocks_a: Callable[[], Iterable[pd.DataFrame]], blocks_b: Ca
         names_a, names_b: Each arm's broker names (code 0 first).
         z: The normal quantile of the intervals (95% by default).
 
+    **Over parameter draws** (both arms run with ``run.parameters=posterior``: their tables have a
+    ``draw`` column, equal replicate by replicate): the paired difference is also estimated per
+    draw, its spread shrunk by each per-draw difference's Monte Carlo variance (s²_d/n_d of the
+    per-replicate differences) into the 90% interval over parameters
+    (:func:`~sim.stats.intervals.credible_interval`), and ``sign_agreement`` is the share of
+    draws whose difference has the sign of the overall difference (a zero counts half; NaN when
+    the overall difference is 0). Without draws these are NaN.
+
     Returns:
         One row per outcome: ``outcome, label, reference, estimate, difference, ci_low, ci_high``
         (paired 95%), ``unpaired_ci_low, unpaired_ci_high`` (as if the arms were independent),
-        ``width_ratio`` (paired / unpaired width), ``correlation`` and ``n``.
+        ``width_ratio`` (paired / unpaired width), ``correlation``, ``n``, ``cred_low, cred_high``
+        (90% over parameter draws), ``sign_agreement`` and ``draws``.
 
     Raises:
-        DiplosimError: the arms are not paired (different replicates).
+        DiplosimError: the arms are not paired (different replicates, or different draws).
     """
     specs = _specs(list(names_a), list(names_b))
     acc = {key: (_Moments(), _Moments(), _Moments()) for key, *_ in specs}
     counts = {key: _Counts() for key, *_ in specs if outcome(key).kind == PROPORTION}
+    per_draw = {key: DrawMoments() for key, *_ in specs}
+    with_draws = None
     for da, db in _aligned(blocks_a(), blocks_b()):
         if not np.array_equal(da["replicate"].to_numpy(), db["replicate"].to_numpy()):
             raise DiplosimError("the two arms hold different replicates, so they are not paired")
+        has = ("draw" in da.columns, "draw" in db.columns)
+        if has[0] != has[1]:
+            raise DiplosimError("one arm ran with posterior parameters and the other at a point "
+                                "(run.parameters), so they are not paired")
+        if has[0] and not np.array_equal(da["draw"].to_numpy(), db["draw"].to_numpy()):
+            raise DiplosimError("the two arms gave their replicates different posterior draws "
+                                "(run.posterior_draws or run.posterior_file), so they are not paired")
+        with_draws = has[0]
+        draw = da["draw"].to_numpy() if has[0] else None
         for key, _, fa, fb in specs:
             xa = np.asarray(fa(da), dtype=float)
             xb = np.asarray(fb(db), dtype=float)
@@ -160,6 +181,8 @@ def paired_contrast(blocks_a: Callable[[], Iterable[pd.DataFrame]], blocks_b: Ca
             ma.add(xa)
             mb.add(xb)
             md.add(xb - xa)
+            if draw is not None:
+                per_draw[key].add(draw, xb - xa)
             if key in counts:
                 counts[key].add(xa, xb)
     rows = []
@@ -179,10 +202,49 @@ def paired_contrast(blocks_a: Callable[[], Iterable[pd.DataFrame]], blocks_b: Ca
             ref, est, diff = ma.mean, mb.mean, md.mean
             lo, hi, u_lo, u_hi = diff - z * se_p, diff + z * se_p, diff - z * se_u, diff + z * se_u
         width, u_width = hi - lo, u_hi - u_lo
+        c_lo, c_hi, draws, agree = math.nan, math.nan, math.nan, math.nan
+        if with_draws:
+            per, var = per_draw[key].estimates()
+            c_lo, c_hi, draws = credible_interval(per, var)
+            agree = sign_agreement(per, diff)
         rows.append({"outcome": key, "label": label, "reference": ref, "estimate": est, "difference": diff,
                      "ci_low": lo, "ci_high": hi, "unpaired_ci_low": u_lo, "unpaired_ci_high": u_hi,
-                     "width_ratio": width / u_width if u_width > 0 else math.nan, "correlation": corr, "n": n})
+                     "width_ratio": width / u_width if u_width > 0 else math.nan, "correlation": corr, "n": n,
+                     "cred_low": c_lo, "cred_high": c_hi, "sign_agreement": agree, "draws": draws})
     return pd.DataFrame(rows, columns=list(CONTRAST_COLUMNS))
+
+
+def sign_agreement(per_draw: np.ndarray, overall: float) -> float:
+    """The share of draws whose difference has the sign of ``overall`` (zeros count half; draws
+    without a difference are left out); NaN when ``overall`` is 0 or NaN."""
+    e = np.asarray(per_draw, dtype=float)
+    e = e[np.isfinite(e)]
+    if e.size == 0 or not math.isfinite(overall) or overall == 0:
+        return math.nan
+    s = np.sign(e) * math.copysign(1.0, overall)
+    return float((np.count_nonzero(s > 0) + 0.5 * np.count_nonzero(s == 0)) / e.size)
+
+
+def _mode(cfg: Mapping[str, Any]) -> str:
+    # a run written before run.parameters existed used its point parameters
+    return str(_setting(cfg, "run.parameters") or "point")
+
+
+def parameters_reason(rec_a: Mapping[str, Any] | None, rec_b: Mapping[str, Any] | None) -> str | None:
+    """Why two runs' parameters differ (``metadata.json``'s ``parameters`` records), or None.
+
+    Paired arms must meet the same parameters replicate by replicate: both at the point, or both
+    on the same posterior file (by hash) with the same number of draws.
+    """
+    a, b = dict(rec_a or {}), dict(rec_b or {})
+    ma, mb = a.get("mode", "point"), b.get("mode", "point")
+    if ma != mb:
+        return f"run.parameters differs ({ma} vs {mb})"
+    if ma == "posterior":
+        for key, what in (("sha256", "the posterior files differ"), ("draws", "run.posterior_draws differs")):
+            if a.get(key) != b.get(key):
+                return f"{what} ({a.get(key)} vs {b.get(key)})"
+    return None
 
 
 def _setting(cfg: Mapping[str, Any], dotted: str) -> Any:
@@ -199,8 +261,10 @@ def paired_reason(cfg_a: Mapping[str, Any], cfg_b: Mapping[str, Any]) -> str | N
 
     Two runs are paired (replicate i of one meets the same random numbers as replicate i of the
     other) when they agree on every key of :data:`sim.vocab.keys.PAIRING_KEYS`: seed,
-    replicates, block size and design. Scenario, policy and horizon may differ: that is what a
-    paired comparison compares.
+    replicates, block size and design; and on their parameters: both ``run.parameters=point``,
+    or both ``posterior`` with the same ``run.posterior_file`` and ``run.posterior_draws``
+    (:func:`parameters_reason` also compares the files' hashes, from ``metadata.json``).
+    Scenario, policy and horizon may differ: that is what a paired comparison compares.
 
     Args:
         cfg_a, cfg_b: Composed configs (DictConfig or plain dicts, as in ``config.yaml``).
@@ -209,4 +273,12 @@ def paired_reason(cfg_a: Mapping[str, Any], cfg_b: Mapping[str, Any]) -> str | N
         va, vb = _setting(cfg_a, key), _setting(cfg_b, key)
         if va != vb:
             return f"{key} differs ({va} vs {vb})"
+    ma, mb = _mode(cfg_a), _mode(cfg_b)
+    if ma != mb:
+        return f"run.parameters differs ({ma} vs {mb})"
+    if ma == "posterior":
+        for key in ("run.posterior_file", "run.posterior_draws"):
+            va, vb = _setting(cfg_a, key), _setting(cfg_b, key)
+            if va != vb:
+                return f"{key} differs ({va} vs {vb})"
     return None

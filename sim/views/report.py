@@ -44,26 +44,44 @@ def _label(key: str) -> str:
     return outcome(key).label
 
 
-def _row(key: str, entry: Mapping[str, Any] | None, label: str | None = None) -> list[str]:
+def _row(key: str, entry: Mapping[str, Any] | None, label: str | None = None, cred: bool = False) -> list[str]:
     label = label or _label(key)
     if not entry:
-        return [label, "—", "", "0"]
+        return [label, "—", "", *([""] if cred else []), "0"]
     ci = "" if entry.get("estimate") is None else outcome(key).format_interval(entry.get("ci_low"), entry.get("ci_high"))
-    return [label, _fmt(key, entry.get("estimate")), ci, f"{int(entry.get('n', 0)):,}"]
+    more = [outcome(key).format_credible(entry) or "—"] if cred else []
+    return [label, _fmt(key, entry.get("estimate")), ci, *more, f"{int(entry.get('n', 0)):,}"]
+
+
+def has_credible(summary: Mapping[str, Any]) -> bool:
+    """Whether a summary has intervals over parameter draws (a run with ``run.parameters=posterior``)."""
+    return any(isinstance(e, Mapping) and e.get("cred_low") is not None for e in summary.values())
+
+
+def _draws(summary: Mapping[str, Any]) -> int:
+    return max((int(e.get("draws") or 0) for e in summary.values() if isinstance(e, Mapping)), default=0)
 
 
 def summary_blocks(run: RunData) -> list[Block]:
     """The summary tables of one run: headline outcomes, ceasefire brokers, third parties."""
     s = run.summary
-    blocks: list[Block] = [("h", 2, "Outcomes (95% intervals)"),
-                           ("table", ["outcome", "estimate", "95% CI", "n"],
-                            [_row(o.key, s[o.key], o.label) for o in HEADLINE if o.key in s])]
+    cred = has_credible(s)
+    ci = "95% MC" if cred else "95% CI"
+    head = ["outcome", "estimate", ci, *(["90% over parameters"] if cred else []), "n"]
+    blocks: list[Block] = [("h", 2, "Outcomes (95% Monte Carlo intervals; 90% over parameters)" if cred
+                            else "Outcomes (95% intervals)")]
+    blocks.append(("table", head, [_row(o.key, s[o.key], o.label, cred) for o in HEADLINE if o.key in s]))
+    if cred:
+        blocks.append(("p", f"95% MC: the Monte Carlo interval (chance across replicates). 90% over parameters: "
+                            f"the spread of the outcome over {_draws(s)} draws of the parameters' posterior "
+                            f"(the ABC fit), with the Monte Carlo noise of each draw's estimate taken out "
+                            f"(ODD §8.2)."))
     brokers = filled("share_brokered_{broker}", s)
     if brokers:
         n = s[f"share_brokered_{brokers[0]}"]["n"]
         blocks += [("h", 3, f"Who brokered the ceasefire (among {n:,} ceasefires)"),
-                   ("table", ["channel", "share", "95% CI", "n"],
-                    [_row(f"share_brokered_{b}", s[f"share_brokered_{b}"], b) for b in brokers])]
+                   ("table", ["channel", "share", ci, *(["90% over parameters"] if cred else []), "n"],
+                    [_row(f"share_brokered_{b}", s[f"share_brokered_{b}"], b, cred) for b in brokers])]
     tps = run.third_parties
     bels = run.belligerents
     if tps:
@@ -205,7 +223,8 @@ def run_document(run: RunData, records: Sequence[FigureRecord], notes: Sequence[
 
 
 FILES = {
-    "summary.json": "every outcome with its 95% interval",
+    "summary.json": "every outcome with its 95% Monte Carlo interval (and, over a posterior, its 90% interval "
+                    "over parameter draws)",
     "outcomes.parquet": "one row per replicate",
     "daily.parquet": "one row per day (shares at each rung, ceasefires in force, third-party actions)",
     "metadata.json": "provenance",
@@ -234,30 +253,43 @@ def comparison_document(runs: Sequence[RunData], baseline: int, records: Sequenc
         row = [_label(key)]
         for r in runs:
             e = r.summary.get(key)
+            cred = outcome(key).format_credible(e)
             row.append("—" if not e or e.get("estimate") is None else
-                       f"{_fmt(key, e['estimate'])} {outcome(key).format_interval(e['ci_low'], e['ci_high'])}")
+                       f"{_fmt(key, e['estimate'])} {outcome(key).format_interval(e['ci_low'], e['ci_high'])}"
+                       + (f"; 90% over parameters {cred}" if cred else ""))
         rows.append(row)
     runs_rows = [[r.label, r.scenario_name, r.policy, f"{r.replicates:,}", str(r.days), str(r.seed),
                   str(r.path) if r.path else "(in memory)"] for r in runs]
     diff = differences(list(runs), baseline)
+    cred = bool(diff["cred_low"].notna().any()) if len(diff) else False
     drows = []
     for _, d in diff.iterrows():
         ratio = f"{1 / d['width_ratio']:.1f}×" if d["paired"] and d["width_ratio"] > 0 else ""
+        more = []
+        if cred:
+            more = ["—" if d["cred_low"] != d["cred_low"] else f"[{100 * d['cred_low']:+.2f}, {100 * d['cred_high']:+.2f}]",
+                    "—" if d["sign_agreement"] != d["sign_agreement"] else f"{d['sign_agreement']:.0%}"]
         drows.append([d["label"], _label(d["outcome"]), f"{100 * d['difference']:+.2f}",
                       f"[{100 * d['ci_low']:+.2f}, {100 * d['ci_high']:+.2f}]", "paired" if d["paired"] else "unpaired",
-                      ratio])
+                      ratio, *more])
     base = runs[baseline].label
     blocks: list[Block] = [
         ("p", f"{len(runs)} runs compared; the baseline is **{base}**."),
         ("table", ["label", "scenario", "policy", "replicates", "days", "seed", "results"], runs_rows),
-        ("h", 2, "Outcomes (estimate [95% CI])"), ("table", header, rows),
+        ("h", 2, "Outcomes (estimate [95% Monte Carlo CI]; 90% over parameter draws)" if any(
+            has_credible(r.summary) for r in runs) else "Outcomes (estimate [95% CI])"),
+        ("table", header, rows),
         ("h", 2, f"Differences from {base} (percentage points)"),
         ("p", "Paired: the same seed, replicates, block size and design, so replicate i of each run met the same "
               "random draws; the interval is Tango's score interval from the per-replicate differences (the same "
               "as `sim.compare` and `contrasts.csv`). Unpaired: Newcombe's interval from the two summaries. The last "
               "column is how many times narrower the paired interval is than the unpaired one of two independent "
-              "runs."),
-        ("table", ["policy", "outcome", "difference", "95% CI", "interval", "narrower by"], drows),
+              "runs."
+              + (" 90% over parameters: the spread of the paired difference over the posterior's draws, Monte Carlo "
+                 "noise taken out; same sign: the share of draws whose difference has the sign of the overall one."
+                 if cred else "")),
+        ("table", ["policy", "outcome", "difference", "95% MC" if cred else "95% CI", "interval", "narrower by",
+                   *(["90% over parameters", "same sign"] if cred else [])], drows),
         *_figure_blocks(records, notes),
     ]
     return f"diplosim comparison: {', '.join(r.label for r in runs)}", blocks

@@ -112,6 +112,15 @@ class Outcome:
         fmt = fmt or self.format
         return f"[{fmt(low)}, {fmt(high)}]"
 
+    def format_credible(self, entry: Any, fmt: Callable[[float], str] | None = None) -> str:
+        """The 90% interval over posterior parameter draws of a summary entry (``cred_low``,
+        ``cred_high``) as ``[low, high]``, or "" for a run at a point of the parameters."""
+        low, high = (entry or {}).get("cred_low"), (entry or {}).get("cred_high")
+        if any(v is None or math.isnan(v) for v in (low, high)):
+            return ""
+        fmt = fmt or self.format
+        return f"[{fmt(low)}, {fmt(high)}]"
+
 
 #: Per-replicate columns, in the order of ``outcomes.parquet``.
 COLUMNS: tuple[Column, ...] = (

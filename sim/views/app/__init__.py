@@ -12,7 +12,10 @@ The model never knows about the app: each browser tab builds its own :class:`Cla
 (``solara.use_memo`` inside :func:`Page`), which holds a :class:`~sim.views.story.Story` around a
 one-replicate :class:`~sim.core.model.CrisisModel`. The story is replicate 0 of an ensemble of the
 same settings (the model is built with the run's ``block_size``), so the 1,000-replicate
-button shows the odds of the very story on the screen.
+button shows the odds of the very story on the screen. Under ``run.parameters=posterior`` (the
+default) replicate 0 runs posterior draw 0 (row 0 of ``conf/params/posterior.csv``), and the odds
+spread their replicates over the draws (replicate r, draw r mod D) and show the 90% interval over
+parameters beneath the Monte Carlo one.
 
 Three modules, each importing only the ones before it:
 

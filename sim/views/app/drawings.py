@@ -292,11 +292,14 @@ def _fmt(o: Outcome, entry: dict[str, Any]) -> str:
     if est is None or (isinstance(est, float) and math.isnan(est)):
         return "—"
     fmt = (lambda v: f"{v:.1%}") if o.unit in PERCENT_UNITS else (lambda v: f"{v:,.{o.digits}f}")
-    return f"{fmt(est)} {o.format_interval(lo, hi, fmt)}"
+    cred = o.format_credible(entry, fmt)
+    more = f"<br><span style='color:#607d8b'>90% over parameters {cred}</span>" if cred else ""
+    return f"{fmt(est)} {o.format_interval(lo, hi, fmt)}{more}"
 
 
 def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:
-    """The headline outcomes with 95% intervals as an HTML table, one column per policy.
+    """The headline outcomes with 95% Monte Carlo intervals (and, for a run over the posterior of the
+    parameters, 90% intervals over the parameter draws beneath) as an HTML table, one column per policy.
 
     Args:
         results: ``(column title, odds)`` pairs, the odds as :func:`sim.views.app.levers.odds`
@@ -314,8 +317,13 @@ def odds_html(results: list[tuple[str, dict[str, Any]]]) -> str:
         rows.append(f"<tr><td style='padding:2px 8px'>{html.escape(label)}</td>{tds}</tr>")
     n = results[0][1]["replicates"]
     secs = sum(r["seconds"] for _, r in results)
+    cred = any(c is not None and c.get("cred_low") is not None for _, r in results for c in r["summary"].values()
+               if isinstance(c, dict))
+    what = "95% Monte Carlo interval; beneath, 90% over parameter draws" if cred else "95% interval"
+    note = (" Replicate r uses posterior draw r mod D, so the story (replicate 0) is posterior draw 0; the "
+            "interval over parameters has the Monte Carlo noise of each draw taken out." if cred else "")
     return (f"<table class='odds' style='font-size:13px;border-collapse:collapse'><tr><th style='text-align:left;"
-            f"padding:2px 8px'>outcome ({n:,} replicates, 95% interval)</th>{head}</tr>{''.join(rows)}</table>"
+            f"padding:2px 8px'>outcome ({n:,} replicates, {what})</th>{head}</tr>{''.join(rows)}</table>"
             f"<div style='font-size:12px;color:#607d8b'>Replicate 0 of each run is the story stepped on this page "
-            f"(same seed). Computed in {secs:.1f} s.</div>")
+            f"(same seed).{note} Computed in {secs:.1f} s.</div>")
 

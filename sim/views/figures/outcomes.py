@@ -27,7 +27,8 @@ from sim.vocab.palette import HATCHES, MARKERS, SERIES_COLOURS
 
 #: The columns of :func:`differences`.
 DIFFERENCE_COLUMNS = ("label", "baseline", "outcome", "difference", "ci_low", "ci_high", "paired", "unpaired_ci_low",
-                      "unpaired_ci_high", "unpaired_halfwidth", "width_ratio", "n")
+                      "unpaired_ci_high", "unpaired_halfwidth", "width_ratio", "n", "cred_low", "cred_high",
+                      "sign_agreement")
 
 
 def forest_plot(runs: Any, labels: Sequence[str] | None = None) -> Any:
@@ -105,7 +106,9 @@ def differences(runs: Any, baseline: int | str = 0, labels: Sequence[str] | None
         One row per run and outcome: ``label``, ``baseline``, ``outcome``, ``difference``,
         ``ci_low``, ``ci_high``, ``paired``, ``unpaired_ci_low``, ``unpaired_ci_high``,
         ``unpaired_halfwidth`` (half the unpaired interval's width), ``width_ratio`` (paired /
-        unpaired width, NaN if unpaired), ``n``.
+        unpaired width, NaN if unpaired), ``n``; for paired runs over the posterior of the
+        parameters ``cred_low``, ``cred_high`` (90% over parameter draws) and ``sign_agreement``
+        (NaN otherwise).
     """
     runs = runs_of(runs, labels)
     b = baseline_index(runs, baseline)
@@ -131,14 +134,16 @@ def differences(runs: Any, baseline: int | str = 0, labels: Sequence[str] | None
                 diff, lo, hi, u_lo, u_hi = (float(c[k]) for k in ("difference", "ci_low", "ci_high",
                                                                   "unpaired_ci_low", "unpaired_ci_high"))
                 ratio, n, is_paired = float(c["width_ratio"]), int(c["n"]), True
+                cred = (float(c["cred_low"]), float(c["cred_high"]), float(c["sign_agreement"]))
             else:
                 na, nb = ea[3], eb[3]
                 diff, u_lo, u_hi = newcombe_interval(round(ea[0] * na), na, round(eb[0] * nb), nb)
                 lo, hi, ratio, n, is_paired = u_lo, u_hi, math.nan, min(na, nb), False
+                cred = (math.nan, math.nan, math.nan)
             rows.append({"label": run.label, "baseline": base.label, "outcome": key, "difference": diff,
                          "ci_low": lo, "ci_high": hi, "paired": is_paired, "unpaired_ci_low": u_lo,
                          "unpaired_ci_high": u_hi, "unpaired_halfwidth": (u_hi - u_lo) / 2, "width_ratio": ratio,
-                         "n": n})
+                         "n": n, "cred_low": cred[0], "cred_high": cred[1], "sign_agreement": cred[2]})
     return pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS))
 
 
