@@ -44,7 +44,11 @@ def test_leverage_weighted_pressure_shortens_crises(runs):
 
 
 def test_ally_backing_emboldens():
-    """More backing weight means more escalation, on the same worlds."""
-    low = sim.run_ensemble(overrides=RUN[:-1] + ["run.replicates=4000", "params.w_backing=0"])
-    high = sim.run_ensemble(overrides=RUN[:-1] + ["run.replicates=4000", "params.w_backing=3"])
+    """More backing weight means more escalation, on the same worlds. On Uri 2016 at the point:
+    the 2025 case, encoded by the coding rules, strikes in nearly every replicate, which leaves a
+    highest rung nothing to rise to."""
+    run = ["scenario=uri_2016", "run.parameters=point", "run.days=120", "run.progress=false",
+           "run.seed=2025", "run.replicates=4000"]
+    low = sim.run_ensemble(overrides=run + ["params.w_backing=0"])
+    high = sim.run_ensemble(overrides=run + ["params.w_backing=3"])
     assert paired_z(high.outcomes["highest_rung"], low.outcomes["highest_rung"]) > 4

@@ -292,7 +292,10 @@ class StreamingSummary:
         out = {}
         for g in grids:
             est, var = [], []
-            for row in g["hist"]:
+            rows = list(g["hist"])
+            # The median of all draws' values together (the pooled histogram): the centre of the
+            # interval, which for a median is not the mean of the per-draw medians.
+            for row in [g["hist"].sum(axis=0), *rows]:
                 n = int(row.sum())
                 if n == 0:
                     est.append(math.nan)
@@ -311,7 +314,9 @@ class StreamingSummary:
                 est.append(sum(at(r) for r in mids) / len(mids))
                 ranks = median_ranks(n)
                 var.append(math.nan if ranks is None else ((at(ranks[1]) - at(ranks[0])) / (2 * _coverage_z(n))) ** 2)
-            out[g["key"]] = credible_interval(np.asarray(est), np.asarray(var))
+            pooled = est.pop(0)
+            var.pop(0)
+            out[g["key"]] = credible_interval(np.asarray(est), np.asarray(var), centre=pooled)
         return out
 
     def _read(self, columns: list[str] | None) -> Iterable[pd.DataFrame]:
