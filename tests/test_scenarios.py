@@ -29,18 +29,35 @@ def test_the_library_holds_the_presets_of_the_record():
         assert sc.sources, name
 
 
+def _runs_with_invariants(scenario: str, policy: str) -> None:
+    cfg = sim.compose_config([f"scenario={scenario}", f"policy={policy}", "run.days=40"])
+    m = CrisisModel(build_inputs(cfg), replicates=64, seed=3)
+    while m.running:
+        m.step()
+        assert 0 <= m.rung.min() and m.rung.max() <= 5
+        assert np.isfinite(m.grievance).all() and np.isfinite(m.aff).all()
+        assert (m.daily_rungs[m.day].sum(1) == 64).all()
+    out = m.outcomes()
+    assert (out["nuclear"] <= out["war"]).all()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_scenario_runs_with_invariants(scenario):
+    """Every preset loads and runs (the baseline and the policy that changes most: no third parties)."""
+    for policy in ("baseline", "no_third_parties"):
+        _runs_with_invariants(scenario, policy)
+
+
+def test_every_policy_runs_on_the_reference_case_with_invariants():
+    for policy in POLICIES:
+        _runs_with_invariants("pahalgam_2025", policy)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_policy_runs_on_every_scenario_with_invariants(scenario):
     for policy in POLICIES:
-        cfg = sim.compose_config([f"scenario={scenario}", f"policy={policy}", "run.days=40"])
-        m = CrisisModel(build_inputs(cfg), replicates=64, seed=3)
-        while m.running:
-            m.step()
-            assert 0 <= m.rung.min() and m.rung.max() <= 5
-            assert np.isfinite(m.grievance).all() and np.isfinite(m.aff).all()
-            assert (m.daily_rungs[m.day].sum(1) == 64).all()
-        out = m.outcomes()
-        assert (out["nuclear"] <= out["war"]).all()
+        _runs_with_invariants(scenario, policy)
 
 
 def test_nuclear_weapons_make_war_rarer_in_the_same_crisis():

@@ -262,8 +262,8 @@ class DrawMoments:
             return est, var / self.n
 
 
-def credible_interval(estimates: np.ndarray, mc_var: np.ndarray, level: float = LEVEL90,
-                      centre: float | None = None) -> tuple[float, float, int]:
+def credible_interval(estimates: np.ndarray, mc_var: np.ndarray, level: float = LEVEL90
+                      ) -> tuple[float, float, int]:
     """The interval over parameter draws of an outcome, with the Monte Carlo noise taken out.
 
     ``estimates`` holds the outcome's estimate over each posterior draw's replicates, ``mc_var`` the
@@ -276,9 +276,7 @@ def credible_interval(estimates: np.ndarray, mc_var: np.ndarray, level: float = 
     estimates. Identical draws give V_b ≈ V_w and an interval of width ≈ 0; draws that differ
     far more than the noise keep nearly the whole spread. Draws without an estimate (no values)
     are left out; if the noise of any remaining draw is unknown (a median of under 6 values) the
-    spread is not shrunk (a conservative interval). ``centre``, if given, replaces m as the point
-    the shrunk spread is placed around (for a median: the pooled median, which is the estimate
-    reported and need not be the mean of the per-draw medians).
+    spread is not shrunk (a conservative interval).
 
     Returns:
         ``(low, high, draws)``: NaN bounds with fewer than 2 draws with an estimate.
@@ -300,5 +298,4 @@ def credible_interval(estimates: np.ndarray, mc_var: np.ndarray, level: float = 
     else:
         shrink = math.sqrt(max(0.0, 1.0 - vw / vb))
     q_lo, q_hi = np.quantile(e, [(1 - level) / 2, (1 + level) / 2])
-    c = m if centre is None or not math.isfinite(centre) else float(centre)
-    return (c + (float(q_lo) - m) * shrink, c + (float(q_hi) - m) * shrink, d)
+    return (m + (float(q_lo) - m) * shrink, m + (float(q_hi) - m) * shrink, d)

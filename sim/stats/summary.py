@@ -49,12 +49,23 @@ def _clean(v: Any) -> float | None:
 def _entry(est: tuple[float, float, float], n: int, cred: tuple[float, float, int] | None = None,
            scale: float = 1.0) -> dict[str, Any]:
     """A summary entry: estimate, 95% Monte Carlo interval and n; the 90% interval over the
-    posterior draws and their number, or null for a run at a point of the parameters."""
+    posterior draws and their number, or null for a run at a point of the parameters.
+
+    The interval over draws lies around the mean of the per-draw estimates. For a proportion or a
+    mean that is the estimate; for a median it is the mean of the per-draw medians, which need not
+    be the pooled median reported (a mixture's median is not the mean of its parts' medians: draws
+    whose crises mostly never fight have median 0). Where the estimate falls outside, the interval
+    is widened to reach it: conservative, and it stays inside the outcome's range, which moving
+    the interval onto the estimate would not.
+    """
     out = {"estimate": _clean(est[0]), "ci_low": _clean(est[1]), "ci_high": _clean(est[2]), "n": int(n)}
     if cred is None:
         out.update(cred_low=None, cred_high=None, draws=None)
-    else:
-        out.update(cred_low=_clean(cred[0] * scale), cred_high=_clean(cred[1] * scale), draws=int(cred[2]))
+        return out
+    lo, hi, e = _clean(cred[0] * scale), _clean(cred[1] * scale), out["estimate"]
+    if lo is not None and hi is not None and e is not None:
+        lo, hi = min(lo, e), max(hi, e)
+    out.update(cred_low=lo, cred_high=hi, draws=int(cred[2]))
     return out
 
 
@@ -292,10 +303,7 @@ class StreamingSummary:
         out = {}
         for g in grids:
             est, var = [], []
-            rows = list(g["hist"])
-            # The median of all draws' values together (the pooled histogram): the centre of the
-            # interval, which for a median is not the mean of the per-draw medians.
-            for row in [g["hist"].sum(axis=0), *rows]:
+            for row in g["hist"]:
                 n = int(row.sum())
                 if n == 0:
                     est.append(math.nan)
@@ -314,9 +322,7 @@ class StreamingSummary:
                 est.append(sum(at(r) for r in mids) / len(mids))
                 ranks = median_ranks(n)
                 var.append(math.nan if ranks is None else ((at(ranks[1]) - at(ranks[0])) / (2 * _coverage_z(n))) ** 2)
-            pooled = est.pop(0)
-            var.pop(0)
-            out[g["key"]] = credible_interval(np.asarray(est), np.asarray(var), centre=pooled)
+            out[g["key"]] = credible_interval(np.asarray(est), np.asarray(var))
         return out
 
     def _read(self, columns: list[str] | None) -> Iterable[pd.DataFrame]:
