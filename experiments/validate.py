@@ -159,6 +159,13 @@ def fit_section() -> list[str]:
                   "| parameter | coverage of the 90% interval |", "|---|---|"]
         for name, cov in sbc["per_parameter"].items():
             lines.append(f"| {name} | {cov:.2f} |")
+        low, high = sbc["target"]
+        pooled = sbc["pooled_coverage_90"]
+        lines += ["", ("**Below the target**: the sampler's 90% intervals cover the truth less often than 90%, so the "
+                       "posterior is over-confident and the intervals over parameters in every answer are too narrow "
+                       "by that much." if pooled < low else
+                       "**Above the target**: the intervals are conservative." if pooled > high else
+                       "Inside the target: the sampler's intervals are calibrated.")]
     return lines
 
 
