@@ -40,7 +40,7 @@ class ModelParams:
         "utility/grievance", 0.0, 10.0, "grievance is in utility units by construction")
     w_retaliation_norm: float = param(
         3.0, "Drive to escalate of a side with a retaliation norm whose grievance is not yet answered by a strike",
-        "utility", 0.0, 20.0, "India's post-2016 norm: mass-casualty attacks answered with strikes (brief M§1); size tuned; hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "utility", 0.0, 20.0, "India's post-2016 norm: mass-casualty attacks answered with strikes (brief M§1); size tuned; not identified by the record (posterior sd / prior sd 0.98 in the fit of all candidates, experiments/calibrate.py --all-parameters): fixed at this hand-set default")
     grievance_share_without_norm: float = param(
         0.4, "Share of an unanswered attack's grievance that drives escalation into fighting (rung 2 and up) "
         "for a side without a retaliation norm ('strategic restraint'); with norm n the share is s + (1 - s)·n",
@@ -70,13 +70,13 @@ class ModelParams:
         "utility", 0.0, 50.0, "tuned: peacetime rung 0 is stable (no crisis without a trigger, brief H§2d)")
     threshold_rung2: float = param(
         2.5, "One-off threshold of moving from rung 1 to 2 (LoC shelling)", "utility", 0.0, 50.0,
-        "tuned: LoC firing followed the 2025 attack within 2 days (brief H§4d); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "tuned: LoC firing followed the 2025 attack within 2 days (brief H§4d); not identified by the record (posterior sd / prior sd 0.96 in the fit of all candidates, experiments/calibrate.py --all-parameters): fixed at this hand-set default")
     threshold_rung3: float = param(
         6.5, "One-off threshold of moving from rung 2 to 3 (cross-border strikes)",
-        "utility", 0.0, 50.0, "tuned to P(strikes | post-2016 crisis) ≈ 0.75 (brief M§8); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "utility", 0.0, 50.0, "tuned to P(strikes | post-2016 crisis) ≈ 0.75 (brief M§8); not identified by the record (posterior sd / prior sd 0.96 in the fit of all candidates, experiments/calibrate.py --all-parameters): fixed at this hand-set default")
     threshold_rung4: float = param(
         1.5, "One-off threshold of moving from rung 3 to 4 (conventional war)",
-        "utility", 0.0, 50.0, "tuned to P(war | crisis) pre-1998 ≈ 0.2-0.5 with nuclear danger off (brief M§8); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "utility", 0.0, 50.0, "tuned to P(war | crisis) pre-1998 ≈ 0.2-0.5 with nuclear danger off (brief M§8); not identified by the record (posterior sd / prior sd 0.97 in the fit of all candidates, experiments/calibrate.py --all-parameters): fixed at this hand-set default")
     threshold_rung5: float = param(
         12.0, "One-off threshold of moving from rung 4 to 5 (nuclear use)",
         "utility", 0.0, 200.0, "assumed: first use is a last resort even for a first-use doctrine")
@@ -97,12 +97,12 @@ class ModelParams:
         "utility", 0.0, 20.0, "deterrence (brief H§4c); tuned with cost_rung3")
     danger_rung4: float = param(
         10.0, "Nuclear danger added to the daily cost of being at rung 4 when both sides are nuclear",
-        "utility", 0.0, 50.0, "tuned to P(war | post-1998 crisis) ≤ 0.11 (brief M§8; 0/9 or 1/9, brief H§2a); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "utility", 0.0, 50.0, "tuned to P(war | post-1998 crisis) ≤ 0.11 (brief M§8; 0/9 or 1/9, brief H§2a); not identified by the record (posterior sd / prior sd 0.98 in the fit of all candidates, experiments/calibrate.py --all-parameters): fixed at this hand-set default")
     incursion_danger_factor: float = param(
         0.3, "Share of the nuclear danger of rungs 3 and 4 borne by the defender against an incursion, who "
         "fights on its own side of the line", "share", 0.0, 1.0,
         "Kargil 1999: a limited war in which Indian forces did not cross the LoC (brief H§1b notes, 'rung 3.5'); "
-        "hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "not identified by the record (posterior sd / prior sd 1.00 in the fit of all candidates, experiments/calibrate.py --all-parameters): fixed at this hand-set default")
     danger_rung5: float = param(
         30.0, "Nuclear danger added to the daily cost of being at rung 5 when both sides are nuclear",
         "utility", 0.0, 500.0, "no nuclear use in 78 years and 19 crises (brief H§2a)")
@@ -122,10 +122,10 @@ class ModelParams:
         "an insurgency, a civil war) while its author stays at or above the rung the kind started it at",
         "grievance/day", 0.0, 5.0,
         "Kargil 1999: India fought until the intruders withdrew, 56 days (brief H§1a row 12); hand-set default "
-        "(fitted as grievance_from_incursion, the incursion-only parameter it generalises, in conf/params/default.yaml)")
+        "(generalises grievance_from_incursion); not identified by the record (posterior sd / prior sd 1.07, experiments/calibrate.py --all-parameters): fixed at this default")
     grievance_per_log_death: float = param(
         3.1, "Grievance added to the victim per log1p(deaths) of a militant attack",
-        "grievance", 0.0, 10.0, "tuned: India moved to coercion the day after Pahalgam (26 killed → grievance ≈10.2); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "grievance", 0.0, 10.0, "tuned: India moved to coercion the day after Pahalgam (26 killed → grievance ≈10.2); hand-set default; fitted by experiments/calibrate.py: runs draw it from conf/params/posterior.csv")
     grievance_per_severity: float = param(
         3.3, "Grievance added to the victim of a trigger per step of its kind's severity (1 political act, "
         "2 non-violent military act, 3 indirect violent act, 4 violent act: ICB TRIGGR, scenarios/trigger_kinds.csv)",
@@ -194,7 +194,7 @@ class ModelParams:
     # --- Ceasefire (steps 4-5) ----------------------------------------------------------------
     cf_intercept: float = param(
         -2.0, "Log-odds intercept of a belligerent's daily willingness to cease fire during fighting",
-        "log-odds", -20.0, 20.0, "tuned: ceasefire ≈3-4 days after first strikes (brief H§4d); hand-set default, the fitted value is in conf/params/default.yaml (experiments/calibrate.py)")
+        "log-odds", -20.0, 20.0, "tuned: ceasefire ≈3-4 days after first strikes (brief H§4d); hand-set default; fitted by experiments/calibrate.py: runs draw it from conf/params/posterior.csv")
     cf_w_casualties: float = param(
         0.3, "Log-odds per log1p(own casualties)", "log-odds", 0.0, 10.0, "assumed")
     cf_w_pressure: float = param(
