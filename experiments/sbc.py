@@ -58,10 +58,20 @@ def main() -> None:
     parser.add_argument("--fits", type=int, default=20, help="synthetic records (default 20)")
     parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     parser.add_argument("--quick", action="store_true", help="small fits")
+    parser.add_argument("--quantile", type=float, default=None, help="share accepted a generation (default as the fit)")
+    parser.add_argument("--generations", type=int, default=None, help="generations (default 3)")
+    parser.add_argument("--out", default=str(OUT), help=f"output folder (default {OUT.relative_to(ROOT)})")
     args = parser.parse_args()
     if args.fits < 1 or args.workers < 1:
         parser.error("--fits and --workers must be >= 1")
+    if args.quantile is not None and not 0 < args.quantile < 1:
+        parser.error("--quantile must be in (0, 1)")
+    if args.generations is not None and args.generations < 1:
+        parser.error("--generations must be >= 1")
     settings = QUICK if args.quick else SETTINGS
+    settings = replace(settings, **{k: v for k, v in (("quantile", args.quantile), ("generations", args.generations))
+                                    if v is not None})
+    out = Path(args.out)
     t0 = time.perf_counter()
     base = record()
     tasks = [(k, base, settings) for k in range(args.fits)]
@@ -75,14 +85,14 @@ def main() -> None:
     coverage = pd.DataFrame({"parameter": names, "coverage_90": [table[f"{n}_covered"].mean() for n in names]})
     pooled = float(np.mean([table[f"{n}_covered"].mean() for n in names]))
     se = float(np.sqrt(0.9 * 0.1 / (len(names) * len(table))))
-    OUT.mkdir(parents=True, exist_ok=True)
-    coverage.to_csv(OUT / "coverage.csv", index=False)
-    table.to_csv(OUT / "ranks.csv", index=False)
+    out.mkdir(parents=True, exist_ok=True)
+    coverage.to_csv(out / "coverage.csv", index=False)
+    table.to_csv(out / "ranks.csv", index=False)
     summary = {"fits": len(table), "pooled_coverage_90": pooled, "se_if_nominal": se,
                "target": [0.85, 0.95], "settings": settings.__dict__, "quick": args.quick,
                "per_parameter": dict(zip(coverage["parameter"], coverage["coverage_90"].round(3))),
                "seconds": round(time.perf_counter() - t0, 1)}
-    (OUT / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(coverage.round(3).to_string(index=False))
     print(f"Pooled coverage of the 90% intervals: {pooled:.3f} over {len(table)} fits x {len(names)} parameters "
           f"(target 0.85-0.95; se {se:.3f} if nominal) — {time.perf_counter() - t0:.0f} s")
