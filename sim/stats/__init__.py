@@ -1,2 +1,3 @@
-"""Statistics over replicates: intervals, streamed summaries, paired contrasts, calibration targets.
+"""Statistics over replicates: intervals, streamed summaries, paired contrasts, the brief's checks;
+and of the validation: proper scoring rules, benchmark forecasters, agreement between coders.
 """
