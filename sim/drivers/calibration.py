@@ -43,7 +43,7 @@ from sim.inputs.compose import compose_config
 from sim.inputs.scenario import load_scenario
 from sim.inputs.scenario.coding import historical_presets
 from sim.runs.ensemble import run_ensemble
-from sim.stats.scores import RUNGS
+from sim.stats.scores import RUNGS, rps
 
 #: Candidate free parameters with their uniform priors (low, high). A fit of all of them on the
 #: 18 crises (2026-12-02, experiments/calibrate.py --all-parameters) left seven with posterior sd
@@ -158,12 +158,6 @@ def _per_draw_counts(codes: np.ndarray, draw: np.ndarray, n_draws: int, k: int) 
     return counts / counts.sum(axis=1, keepdims=True)
 
 
-def _rps_rows(probs: np.ndarray, observed: int) -> np.ndarray:
-    cdf = np.cumsum(probs, axis=1)[:, :-1]
-    step = (np.arange(probs.shape[1] - 1) >= observed).astype(float)
-    return np.mean((cdf - step) ** 2, axis=1)
-
-
 def crisis_discrepancy(sim: pd.DataFrame, rec: Record, n_draws: int) -> np.ndarray:
     """Per draw: the crisis's discrepancy, a weighted sum of proper scores of the draw's
     predictive distribution (see the module's docstring)."""
@@ -174,8 +168,8 @@ def crisis_discrepancy(sim: pd.DataFrame, rec: Record, n_draws: int) -> np.ndarr
                              DURATION_CLASSES)
     p_cf = np.bincount(draw, weights=sim["ceasefire"].to_numpy(float), minlength=n_draws) / np.bincount(
         draw, minlength=n_draws)
-    return (W_RUNG * _rps_rows(p_rung, rec.highest_rung)
-            + W_DURATION * _rps_rows(p_dur, int(duration_class(rec.duration_days)))
+    return (W_RUNG * rps(p_rung, rec.highest_rung)
+            + W_DURATION * rps(p_dur, int(duration_class(rec.duration_days)))
             + W_ENDING * (p_cf - float(rec.ceasefire)) ** 2)
 
 

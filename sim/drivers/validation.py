@@ -136,15 +136,14 @@ def overall(table: pd.DataFrame, seed: int) -> dict[str, Any]:
     crises = list(wide["model"].index)
     out: dict[str, Any] = {"n_crises": len(crises)}
     names = {"rps": "rps", "log": "log_score", "brier_strikes": "brier_strikes", "brier_war": "brier_war",
-             "log_duration_ratio": "log_duration_ratio"}
-    bench_names = {"climatology": "climatology", "covariate": "covariate", "rule": "rule"}
+             "log_duration_ratio": "log_duration_ratio"}  # score column -> key in scores.json
     for col, key in names.items():
         for who in FORECASTERS:
             out[f"{key}_{who}"] = float(wide[who].loc[crises, col].mean())
-        for who, label in bench_names.items():
+        for who in FORECASTERS[1:]:
             est, lo, hi = skill_ci(wide["model"].loc[crises, col].to_numpy(), wide[who].loc[crises, col].to_numpy(),
                                    seed)
-            out[f"{key}_skill_vs_{label}"] = {"estimate": _clean(est), "ci_low": _clean(lo), "ci_high": _clean(hi)}
+            out[f"{key}_skill_vs_{who}"] = {"estimate": _clean(est), "ci_low": _clean(lo), "ci_high": _clean(hi)}
     return out
 
 

@@ -36,12 +36,17 @@ def rung_distribution(highest_rungs: np.ndarray) -> np.ndarray:
     return np.bincount(np.clip(x, 0, TOP_RUNG), minlength=RUNGS) / x.size
 
 
-def rps(probs: np.ndarray, observed: int) -> float:
-    """Ranked probability score of a distribution over ordered categories, in [0, 1]."""
+def rps(probs: np.ndarray, observed: int) -> float | np.ndarray:
+    """Ranked probability score of a distribution over ordered categories, in [0, 1].
+
+    ``probs`` may hold one distribution per row (the last axis is the categories); the score is
+    then one per row.
+    """
     p = np.asarray(probs, dtype=float)
-    cdf = np.cumsum(p)[:-1]
-    step = (np.arange(p.size - 1) >= observed).astype(float)
-    return float(np.mean((cdf - step) ** 2))
+    cdf = np.cumsum(p, axis=-1)[..., :-1]
+    step = (np.arange(p.shape[-1] - 1) >= observed).astype(float)
+    score = np.mean((cdf - step) ** 2, axis=-1)
+    return float(score) if score.ndim == 0 else score
 
 
 def log_score(probs: np.ndarray, observed: int) -> float:

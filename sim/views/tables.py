@@ -69,29 +69,24 @@ def format_runs(collected: pd.DataFrame, swept: list[str]) -> str:
     lines = [f"Sweep: {len(runs)} runs (estimate [95% CI])", head]
     table = collected.set_index(["run", "outcome"])
     for run in runs:
-        cells = []
+        cells, creds = [], []
         for key, _, digits in keys:
             try:
                 row = table.loc[(run, key)]
             except KeyError:
                 cells.append(f"  {'—':>24s}")
+                creds.append(f"  {'':>24s}")
                 continue
+            fmt = lambda v, d=digits: f"{v:.{d}f}"  # noqa: E731
             if pd.isna(row["estimate"]):
                 cells.append(f"  {'—':>24s}")
             else:
-                ci = outcome(key).format_interval(row["ci_low"], row["ci_high"], lambda v, d=digits: f"{v:.{d}f}")
+                ci = outcome(key).format_interval(row["ci_low"], row["ci_high"], fmt)
                 cells.append(f"  {row['estimate']:.{digits}f} {ci}".rjust(26))
-        lines.append(f"{run:{width}s}" + "".join(cells))
-        creds = []
-        for key, _, digits in keys:
-            try:
-                row = table.loc[(run, key)]
-            except KeyError:
-                creds.append(f"  {'':>24s}")
-                continue
-            text = outcome(key).format_credible(row.to_dict(), lambda v, d=digits: f"{v:.{d}f}") \
+            text = outcome(key).format_credible(row.to_dict(), fmt) \
                 if "cred_low" in row.index and pd.notna(row["cred_low"]) else ""
             creds.append(f"  {'90% params ' + text if text else '':>24s}")
+        lines.append(f"{run:{width}s}" + "".join(cells))
         if any(c.strip() for c in creds):
             lines.append(f"{'':{width}s}" + "".join(creds))
             lines[0] = (f"Sweep: {len(runs)} runs (estimate [95% Monte Carlo CI]; beneath, the 90% interval over "
