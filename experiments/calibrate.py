@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.drivers.calibration import CANDIDATE_PRIORS, PRIORS, FitSettings, fit, identification, record  # noqa: E402
 from sim.runs.provenance import git_state  # noqa: E402
+from sim.inputs.errors import run_script  # noqa: E402
 
 OUT = ROOT / "results" / "calibration"
 PARAMS = ROOT / "conf" / "params"
@@ -119,4 +120,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "calibrate.py")

@@ -40,6 +40,7 @@ from sim.inputs.scenario.coding import extract_coding, input_family, read_coding
 from sim.inputs.scenario.keys import CODING_LEVELS  # noqa: E402
 from sim.runs.ensemble import run_ensemble  # noqa: E402
 from sim.stats.agreement import krippendorff_alpha  # noqa: E402
+from sim.inputs.errors import run_script  # noqa: E402
 
 SECOND = ROOT / "scenarios" / "codings" / "second_coder.csv"
 OUT = ROOT / "results" / "validation"
@@ -189,4 +190,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "encoding_agreement.py")

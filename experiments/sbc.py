@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.drivers.calibration import FitSettings, Record, draw_prior, fit, identification, record, simulate  # noqa: E402
+from sim.inputs.errors import run_script  # noqa: E402
 
 OUT = ROOT / "results" / "sbc"
 SETTINGS = FitSettings(draws=1000, reps=4, generations=3, quantile=0.1)
@@ -99,4 +100,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "sbc.py")

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from sim.drivers.calibration import FitSettings, fit, forecast, record  # noqa: E402
 from sim.drivers.validation import FORECASTERS, model_forecast, score, validate  # noqa: E402
 from sim.runs.provenance import git_state  # noqa: E402
+from sim.inputs.errors import DiplosimError, run_script  # noqa: E402
 
 OUT = ROOT / "results" / "validation"
 DOCS = ROOT / "docs" / "validation.md"
@@ -219,8 +220,8 @@ def rewrite_from_results(write_docs: bool) -> None:
     import pandas as pd
     path = OUT / "scores.json"
     if not path.is_file() or not (OUT / "per_crisis.csv").is_file():
-        sys.exit(f"validate.py: error: {path.relative_to(ROOT)} or per_crisis.csv not found: run "
-                 "experiments/validate.py first")
+        raise DiplosimError(f"{path.relative_to(ROOT)} or per_crisis.csv not found: run experiments/validate.py "
+                            "first")
     scores = json.loads(path.read_text())
     overall = {k: v for k, v in scores.items()
                if k not in ("in_sample", "per_crisis", "settings", "quick", "provenance")}
@@ -291,4 +292,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "validate.py")

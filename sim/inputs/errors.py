@@ -8,7 +8,8 @@ that the command can catch them without loading the model.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import Any, Callable
 
 
 class DiplosimError(Exception):
@@ -36,3 +37,13 @@ def one_line(exc: BaseException) -> str:
     text: Any = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
 
+
+def run_script(main: Callable[[], object], prog: str) -> None:
+    """Run an experiment script's ``main``: a bad input (a :class:`DiplosimError`, e.g. a preset or
+    coding file that fails its checks) ends it with one line on stderr and exit code 2, not a
+    traceback."""
+    try:
+        main()
+    except DiplosimError as exc:
+        print(f"{prog}: error: {one_line(exc)}", file=sys.stderr)
+        raise SystemExit(2) from None
