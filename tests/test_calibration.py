@@ -21,6 +21,12 @@ def runs():
             for p in ("baseline", "hotline_off", "no_third_parties", "gulf_facilitation")}
 
 
+def test_the_2025_ceasefire_is_mostly_agreed_on_the_hotline(runs):
+    """Observed: agreed over the DGMO hotline. Not a target of the fit: it follows from the hotline
+    being the first channel (ODD §11)."""
+    assert runs["baseline"].summary["share_brokered_bilateral"]["ci_low"] > 0.5
+
+
 def test_hotline_off_escalates_accidentally_more_often(runs):
     base = runs["baseline"].outcomes["accidental_escalations"] > 0
     off = runs["hotline_off"].outcomes["accidental_escalations"] > 0
